@@ -1,0 +1,76 @@
+package dev.o2c.http;
+
+import dev.o2c.tenancy.ApiKeys;
+import dev.o2c.tenancy.Caller;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The whole HTTP API: health, then everything under /v1 behind the X-API-Key header, each bounded
+ * context contributing its {@link TenantRoutes}; every error in problem+json.
+ */
+public final class ApiGateway extends ApiDirectives {
+
+  /** The header that carries the API key. */
+  public static final String API_KEY_HEADER = "X-API-Key";
+
+  private final ApiKeys apiKeys;
+  private final HealthRoutes health;
+  private final List<TenantRoutes> contexts;
+  private final ErrorHandling errors;
+
+  public ApiGateway(HttpSettings settings, ApiKeys apiKeys, HealthRoutes health, List<TenantRoutes> contexts) {
+    super(settings);
+    this.apiKeys = apiKeys;
+    this.health = health;
+    this.contexts = List.copyOf(contexts);
+    this.errors = new ErrorHandling(settings);
+  }
+
+  public Route route() {
+    return withRequestTimeoutResponse(
+        request ->
+            problem(
+                Problem.of(
+                    ProblemType.SERVICE_UNAVAILABLE,
+                    "The request took too long. It is safe to retry with the same Idempotency-Key.")),
+        () ->
+            errors.handle(
+                concat(
+                    health.route(),
+                    pathPrefix(
+                        "v1",
+                        () ->
+                            authenticated(
+                                caller -> anyOf(contexts.stream().map(c -> c.route(caller)).toList()))))));
+  }
+
+  /** The first of the routes that takes the request; none at all is a 404. */
+  private Route anyOf(List<Route> routes) {
+    if (routes.isEmpty()) {
+      return reject();
+    }
+    return concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
+  }
+
+  /** Passes the caller of a known API key on; a missing or unknown key gets 401. */
+  private Route authenticated(Function<Caller, Route> inner) {
+    return optionalHeaderValueByName(
+        API_KEY_HEADER,
+        key -> {
+          if (key.isEmpty() || key.get().isBlank()) {
+            return unauthorized("Send your API key in the " + API_KEY_HEADER + " header.");
+          }
+          return apiKeys.lookup(key.get()).map(inner).orElseGet(() -> unauthorized("The API key is not known."));
+        });
+  }
+
+  private Route unauthorized(String detail) {
+    return complete(
+        problem(Problem.of(ProblemType.UNAUTHORIZED, detail))
+            .addHeader(WWWAuthenticate.create(HttpChallenge.create("ApiKey", "o2c"))));
+  }
+}

@@ -1,0 +1,4 @@
+package dev.o2c.http;
+
+/** One invalid field of a request: its JSON path (e.g. {@code lines[2].quantity}) and what is wrong. */
+public record FieldError(String field, String message) {}

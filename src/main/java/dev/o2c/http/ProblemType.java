@@ -1,0 +1,50 @@
+package dev.o2c.http;
+
+/** The kinds of problem the API answers with; each has a stable URN that clients may switch on. */
+public enum ProblemType {
+  VALIDATION("validation", "Request is not valid", 400),
+  MALFORMED_JSON("malformed-json", "Malformed JSON", 400),
+  BAD_REQUEST("bad-request", "Bad request", 400),
+  UNAUTHORIZED("unauthorized", "Missing or unknown API key", 401),
+  NOT_FOUND("not-found", "Not found", 404),
+  METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+  NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
+  CONFLICT("conflict", "Conflict", 409),
+  PAYLOAD_TOO_LARGE("payload-too-large", "Request body too large", 413),
+  UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+  UNPROCESSABLE("unprocessable", "Request cannot be processed", 422),
+  INTERNAL("internal", "Internal server error", 500),
+  SERVICE_UNAVAILABLE("service-unavailable", "Service unavailable", 503);
+
+  private final String slug;
+  private final String title;
+  private final int status;
+
+  ProblemType(String slug, String title, int status) {
+    this.slug = slug;
+    this.title = title;
+    this.status = status;
+  }
+
+  public String uri() {
+    return "urn:o2c:problem:" + slug;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The type that stands for an HTTP status the API has no more specific type for. */
+  public static ProblemType forStatus(int status) {
+    for (ProblemType type : values()) {
+      if (type.status == status && type != VALIDATION && type != MALFORMED_JSON) {
+        return type;
+      }
+    }
+    return status >= 500 ? INTERNAL : BAD_REQUEST;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.o2c.tenancy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * API keys and the tenants they belong to ({@code o2c.tenants} in config/o2c.conf), read once at
+ * start-up. Keys are held as SHA-256 digests, so the lookup of a presented key does not compare
+ * secrets character by character.
+ */
+public final class ApiKeys {
+
+  /** Tenant ids are part of every entity id: short, lower case, no separators. */
+  public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+  private static final int MIN_KEY_LENGTH = 8;
+
+  private final Map<String, Caller> callersByDigest;
+  private final Map<String, String> displayNames;
+
+  private ApiKeys(Map<String, Caller> callersByDigest, Map<String, String> displayNames) {
+    this.callersByDigest = Map.copyOf(callersByDigest);
+    this.displayNames = Map.copyOf(displayNames);
+  }
+
+  /** Reads o2c.tenants; a malformed tenant id, a short or a duplicated key stops the start. */
+  public static ApiKeys fromConfig(Config config) {
+    ConfigObject tenants = config.getObject("o2c.tenants");
+    Map<String, Caller> callers = new HashMap<>();
+    Map<String, String> names = new HashMap<>();
+    for (String tenantId : tenants.keySet()) {
+      if (!TENANT_ID.matcher(tenantId).matches()) {
+        throw new IllegalArgumentException(
+            "Tenant id '" + tenantId + "' in o2c.tenants must be 1-32 lower-case letters, digits or '-'");
+      }
+      Config tenant = tenants.toConfig().getConfig(tenantId);
+      names.put(tenantId, tenant.hasPath("display-name") ? tenant.getString("display-name") : tenantId);
+      for (Config key : tenant.getConfigList("api-keys")) {
+        String secret = key.getString("key");
+        if (secret.length() < MIN_KEY_LENGTH) {
+          throw new IllegalArgumentException(
+              "An API key of tenant '" + tenantId + "' is shorter than " + MIN_KEY_LENGTH + " characters");
+        }
+        Caller caller = new Caller(tenantId, key.getString("principal"));
+        if (callers.putIfAbsent(digest(secret), caller) != null) {
+          throw new IllegalArgumentException("An API key of tenant '" + tenantId + "' is configured twice");
+        }
+      }
+    }
+    return new ApiKeys(callers, names);
+  }
+
+  /** The caller a presented key stands for, if any. */
+  public Optional<Caller> lookup(String presentedKey) {
+    if (presentedKey == null || presentedKey.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(callersByDigest.get(digest(presentedKey)));
+  }
+
+  public boolean hasTenant(String tenantId) {
+    return displayNames.containsKey(tenantId);
+  }
+
+  private static String digest(String key) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha256.digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
