@@ -1,0 +1,127 @@
+package dev.o2c;
+
+import com.typesafe.config.Config;
+import dev.o2c.http.HttpSettings;
+import dev.o2c.infra.O2cConfig;
+import dev.o2c.infra.Ports;
+import dev.o2c.infra.cassandra.CassandraSettings;
+import dev.o2c.infra.cassandra.EmbeddedCassandra;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the O2C server: configuration, the embedded Cassandra node unless an external cluster is
+ * configured, then {@link O2cServer}. SIGTERM or Ctrl-C runs coordinated shutdown (stop accepting,
+ * drain, leave the cluster) and then stops the embedded node.
+ *
+ * <p>Arguments: {@code --apply-schema} applies config/cql to an external cluster too.
+ */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    try {
+      run(Arrays.asList(args));
+    } catch (RuntimeException e) {
+      log.error("The O2C server could not start: {}", e.getMessage(), e.getCause() == null ? null : e);
+      System.err.println("\nThe O2C server could not start: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void run(List<String> args) {
+    for (String arg : args) {
+      if (!arg.equals("--apply-schema")) {
+        throw new IllegalArgumentException("Unknown argument '" + arg + "'. Known: --apply-schema");
+      }
+    }
+    Config config = O2cConfig.load();
+    CassandraSettings cassandra = CassandraSettings.fromConfig(config);
+    if (args.contains("--apply-schema")) {
+      cassandra = cassandra.withApplySchema(CassandraSettings.ApplySchema.ON);
+    }
+    HttpSettings http = HttpSettings.fromConfig(config);
+    Ports.requireFree(
+        List.of(
+            new Ports.Need(http.host(), http.port(), "HTTP API", "o2c.http.port (env O2C_HTTP_PORT)"),
+            new Ports.Need(
+                config.getString("pekko.management.http.hostname"),
+                config.getInt("pekko.management.http.port"),
+                "cluster management over HTTP",
+                "pekko.management.http.port (env O2C_MANAGEMENT_PORT)"),
+            new Ports.Need(
+                config.getString("pekko.remote.artery.canonical.hostname"),
+                config.getInt("pekko.remote.artery.canonical.port"),
+                "Pekko Cluster remoting",
+                "pekko.remote.artery.canonical.port (env O2C_REMOTE_PORT)")));
+
+    AtomicReference<O2cServer> server = new AtomicReference<>();
+    EmbeddedCassandra node = null;
+    List<String> contactPoints = cassandra.contactPoints();
+    if (cassandra.embeddedNode()) {
+      node = EmbeddedCassandra.start(cassandra.embedded());
+      contactPoints = List.of(node.contactPoint());
+      EmbeddedCassandra started = node;
+      // Runs beside Pekko's own shutdown hook (coordinated shutdown): the node stops only after
+      // the ActorSystem has terminated, so the journal never loses its database mid-write.
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> stopAfterServer(server.get(), started), "o2c-embedded-cassandra-stop"));
+    }
+    try {
+      server.set(O2cServer.start(O2cConfig.forActorSystem(config, contactPoints), cassandra));
+    } catch (RuntimeException e) {
+      if (node != null) {
+        node.stop();
+      }
+      throw e;
+    }
+    // A node that leaves the cluster, or is downed by the split brain resolver, ends its process
+    // so that a supervisor (systemd, Kubernetes) can start a fresh one.
+    server.get().system().getWhenTerminated().thenRun(() -> {
+      log.info("ActorSystem terminated; the process exits");
+      System.exit(0);
+    });
+    printBanner(config, http, cassandra, contactPoints);
+  }
+
+  private static void stopAfterServer(O2cServer server, EmbeddedCassandra node) {
+    if (server != null) {
+      try {
+        server.system().getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("The ActorSystem did not terminate within 60 s; stopping Cassandra anyway");
+      }
+    }
+    node.stop();
+  }
+
+  private static void printBanner(Config config, HttpSettings http, CassandraSettings cassandra, List<String> contactPoints) {
+    String base = "http://" + http.host() + ":" + http.port();
+    StringBuilder banner = new StringBuilder("\nO2C server started\n");
+    banner.append("  API base URL:  ").append(base).append("   (readiness: ").append(base).append("/health/ready)\n");
+    if (config.hasPath("o2c.tenants.dev.api-keys")) {
+      List<? extends Config> devKeys = config.getConfigList("o2c.tenants.dev.api-keys");
+      if (!devKeys.isEmpty()) {
+        banner.append("  API key:       ").append(devKeys.get(0).getString("key"))
+            .append("   (tenant 'dev'; send it as header X-API-Key)\n");
+      }
+    }
+    banner.append("  Management:    http://").append(config.getString("pekko.management.http.hostname")).append(':')
+        .append(config.getInt("pekko.management.http.port")).append("/cluster/members\n");
+    if (cassandra.embeddedNode()) {
+      banner.append("  Cassandra:     embedded node on ").append(contactPoints.get(0))
+          .append(", data in ").append(cassandra.embedded().dataDir()).append('\n');
+    } else {
+      banner.append("  Cassandra:     external cluster ").append(String.join(",", contactPoints)).append('\n');
+    }
+    banner.append("  Keyspace:      ").append(cassandra.keyspace()).append("\nStop with Ctrl-C.\n");
+    System.out.println(banner);
+  }
+}
