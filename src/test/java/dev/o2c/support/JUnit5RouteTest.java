@@ -1,0 +1,77 @@
+package dev.o2c.support;
+
+
+import com.typesafe.config.ConfigFactory;
+import dev.o2c.infra.O2cConfig;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.server.RouteResult;
+import org.apache.pekko.http.javadsl.testkit.RouteTest;
+import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SystemMaterializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import scala.concurrent.Await;
+import scala.concurrent.Future;
+import scala.concurrent.duration.Duration;
+
+/**
+ * pekko-http-testkit's route testing under JUnit 5: one local ActorSystem per test class, and the
+ * testkit's assertions reported as JUnit 5 failures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class JUnit5RouteTest extends RouteTest {
+
+  private ActorSystem system;
+
+  @BeforeAll
+  void startSystem() {
+    system =
+        ActorSystem.create(
+            getClass().getSimpleName(),
+            O2cConfig.load(ConfigFactory.parseString("pekko.actor.provider = local")));
+  }
+
+  @AfterAll
+  void stopSystem() throws Exception {
+    Await.result(system.terminate(), Duration.create(30, TimeUnit.SECONDS));
+  }
+
+  @Override
+  public ActorSystem system() {
+    return system;
+  }
+
+  @Override
+  public Materializer materializer() {
+    return SystemMaterializer.get(system).materializer();
+  }
+
+  @Override
+  public TestRouteResult createTestRouteResultAsync(HttpRequest request, Future<RouteResult> result) {
+    return new TestRouteResult(result, awaitDuration(), system.dispatcher(), materializer()) {
+      @Override
+      public void fail(String message) {
+        org.junit.jupiter.api.Assertions.fail(message);
+      }
+
+      @Override
+      public void assertEquals(Object expected, Object actual, String message) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected, actual, message);
+      }
+
+      @Override
+      public void assertEquals(int expected, int actual, String message) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected, actual, message);
+      }
+
+      @Override
+      public void assertTrue(boolean predicate, String message) {
+        org.junit.jupiter.api.Assertions.assertTrue(predicate, message);
+      }
+    };
+  }
+}
