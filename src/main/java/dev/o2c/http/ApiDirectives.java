@@ -1,5 +1,7 @@
 package dev.o2c.http;
 
+import dev.o2c.infra.FieldError;
+import dev.o2c.infra.Rejection;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -12,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -24,6 +27,12 @@ public abstract class ApiDirectives extends AllDirectives {
   /** {@code application/problem+json}, the content type of every error (RFC 9457). */
   public static final ContentType PROBLEM_JSON =
       MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8).toContentType();
+
+  /** The header that makes a creating POST idempotent. */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  /** Set on a response that repeats the first answer to an Idempotency-Key. */
+  public static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
   /** How long a request body may take to arrive in full. */
   private static final Duration BODY_TIMEOUT = Duration.ofSeconds(10);
@@ -69,6 +78,71 @@ public abstract class ApiDirectives extends AllDirectives {
   /** The 413 problem for a body over {@code limit} bytes. */
   static Problem tooLarge(long limit) {
     return Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The request body exceeds the limit of " + limit + " bytes.");
+  }
+
+  /**
+   * Like {@link #jsonBody}, but a request without a body gets {@code absent}: the transitions of
+   * an order take an optional note or reason.
+   */
+  protected <T> Route optionalJsonBody(Class<T> type, T absent, Function<T, Route> inner) {
+    return extractRequestEntity(entity -> entity.isKnownEmpty() ? inner.apply(absent) : jsonBody(type, inner));
+  }
+
+  /**
+   * The optional Idempotency-Key header: 1 to 255 visible ASCII characters (spaces allowed inside);
+   * anything else is a 400.
+   */
+  protected Route idempotencyKey(Function<String, Route> inner) {
+    return optionalHeaderValueByName(IDEMPOTENCY_KEY, key -> {
+      if (key.isEmpty()) {
+        return inner.apply(null);
+      }
+      String value = key.get().strip();
+      if (!validIdempotencyKey(value)) {
+        return completeProblem(Problem.validation("The Idempotency-Key header is not valid.",
+            List.of(new FieldError(IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters"))));
+      }
+      return inner.apply(value);
+    });
+  }
+
+  /** 1 to 255 visible ASCII characters, spaces allowed inside. */
+  static boolean validIdempotencyKey(String key) {
+    String value = key.strip();
+    return !value.isEmpty() && value.length() <= 255 && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+  }
+
+  /** The problem a domain rejection stands for; its details become extension members. */
+  public static Problem problemOf(Rejection rejection) {
+    ProblemType type = switch (rejection.kind()) {
+      case INVALID -> ProblemType.VALIDATION;
+      case NOT_FOUND -> ProblemType.NOT_FOUND;
+      case ALREADY_EXISTS -> ProblemType.ALREADY_EXISTS;
+      case ILLEGAL_TRANSITION -> ProblemType.ILLEGAL_TRANSITION;
+      case IN_FLIGHT -> ProblemType.IDEMPOTENCY_KEY_IN_FLIGHT;
+      case KEY_REUSED -> ProblemType.IDEMPOTENCY_KEY_REUSED;
+      case UNPROCESSABLE -> ProblemType.UNPROCESSABLE;
+      case UNAVAILABLE -> ProblemType.SERVICE_UNAVAILABLE;
+    };
+    if (rejection.kind() == Rejection.Kind.INVALID) {
+      List<FieldError> errors = rejection.details().entrySet().stream()
+          .map(e -> new FieldError(e.getKey(), e.getValue())).sorted(java.util.Comparator.comparing(FieldError::field)).toList();
+      return Problem.validation(rejection.detail(), errors);
+    }
+    Problem problem = Problem.of(type, rejection.detail());
+    for (var detail : new java.util.TreeMap<>(rejection.details()).entrySet()) {
+      problem = problem.with(detail.getKey(), detail.getValue());
+    }
+    return problem;
+  }
+
+  /** The response for a domain rejection; a retryable one says when to retry. */
+  public static HttpResponse rejected(Rejection rejection) {
+    HttpResponse response = problem(problemOf(rejection));
+    return switch (rejection.kind()) {
+      case IN_FLIGHT, UNAVAILABLE -> response.addHeader(RetryAfter.create(1L));
+      default -> response;
+    };
   }
 
   /** JSON, or a JSON-based type such as application/merge-patch+json. */

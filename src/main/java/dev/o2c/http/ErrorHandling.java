@@ -1,5 +1,7 @@
 package dev.o2c.http;
 
+import dev.o2c.infra.FieldError;
+import dev.o2c.infra.ValidationException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -49,6 +51,9 @@ final class ErrorHandling extends AllDirectives {
     Throwable e = unwrap(thrown);
     if (e instanceof ProblemException problem) {
       return ApiDirectives.problem(problem.problem());
+    }
+    if (e instanceof ValidationException invalid) {
+      return ApiDirectives.problem(Problem.validation(invalid.getMessage(), invalid.errors()));
     }
     if (e instanceof EntityStreamSizeException tooLarge) {
       return ApiDirectives.problem(ApiDirectives.tooLarge(tooLarge.limit()));

@@ -1,5 +1,6 @@
 package dev.o2c.http;
 
+import dev.o2c.infra.FieldError;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,6 +10,10 @@ public enum ProblemType {
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
   NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
   CONFLICT("conflict", "Conflict", 409),
+  ALREADY_EXISTS("already-exists", "Already exists", 409),
+  ILLEGAL_TRANSITION("illegal-transition", "Not allowed in the current status", 409),
+  IDEMPOTENCY_KEY_IN_FLIGHT("idempotency-key-in-flight", "A request with this Idempotency-Key is in progress", 409),
+  IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused for a different request", 422),
   PAYLOAD_TOO_LARGE("payload-too-large", "Request body too large", 413),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
   UNPROCESSABLE("unprocessable", "Request cannot be processed", 422),
@@ -24,6 +28,15 @@ public enum ProblemType {
     this.slug = slug;
     this.title = title;
     this.status = status;
+  }
+
+  /** The type that stands for its status in general (not a particular problem of that status). */
+  private boolean generic() {
+    return switch (this) {
+      case BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, CONFLICT, PAYLOAD_TOO_LARGE,
+          UNSUPPORTED_MEDIA_TYPE, UNPROCESSABLE, INTERNAL, SERVICE_UNAVAILABLE -> true;
+      default -> false;
+    };
   }
 
   public String uri() {
@@ -41,7 +54,7 @@ public enum ProblemType {
   /** The type that stands for an HTTP status the API has no more specific type for. */
   public static ProblemType forStatus(int status) {
     for (ProblemType type : values()) {
-      if (type.status == status && type != VALIDATION && type != MALFORMED_JSON) {
+      if (type.status == status && type.generic()) {
         return type;
       }
     }

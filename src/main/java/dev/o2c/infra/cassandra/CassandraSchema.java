@@ -29,7 +29,9 @@ public final class CassandraSchema {
 
   /** The DDL files in the order they are applied; a unit test keeps this list and config/cql in step. */
   public static final List<String> FILES =
-      List.of("000-keyspace.cql", "001-journal.cql", "002-snapshots.cql", "003-projections.cql", "010-o2c.cql");
+      List.of(
+          "000-keyspace.cql", "001-journal.cql", "002-snapshots.cql", "003-projections.cql", "010-o2c.cql",
+          "020-read-models.cql");
 
   /** Driver execution profile with a timeout long enough for schema agreement (persistence.conf). */
   public static final String DDL_PROFILE = "o2c-ddl";

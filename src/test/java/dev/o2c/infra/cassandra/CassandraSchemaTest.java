@@ -35,7 +35,7 @@ class CassandraSchemaTest {
       assertTrue(statement.startsWith("CREATE TABLE IF NOT EXISTS acme_ks."), statement);
     }
     for (String table : List.of("messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
-        "all_persistence_ids", "snapshots", "offset_store", "projection_management", "health_check")) {
+        "all_persistence_ids", "snapshots", "offset_store", "projection_management", "health_check", "alerts")) {
       assertTrue(statements.stream().anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS acme_ks." + table + " ")),
           "missing table " + table);
     }

@@ -1,0 +1,19 @@
+package dev.o2c.order;
+
+import java.util.Set;
+
+/**
+ * The order's fulfilment status (the state machine is in docs/api.md). PLACED is momentary and
+ * never stored: an order is VERIFIED or ON_HOLD once its placement is answered.
+ */
+public enum OrderStatus {
+  VERIFIED,
+  ON_HOLD,
+  REJECTED,
+  SHIPPED,
+  DELIVERED,
+  CANCELLED;
+
+  /** States in which the order holds credit on its customer's account (until invoiced). */
+  public static final Set<OrderStatus> HOLDS_CREDIT = Set.of(VERIFIED, SHIPPED, DELIVERED);
+}
