@@ -1,30 +1,17 @@
 package dev.o2c;
 
 import com.typesafe.config.Config;
-import dev.o2c.account.AccountSettings;
-import dev.o2c.account.CustomerAccount;
-import dev.o2c.account.CustomerCredit;
-import dev.o2c.http.AlertRoutes;
 import dev.o2c.http.ApiGateway;
-import dev.o2c.http.BatchIntake;
-import dev.o2c.http.CustomerRoutes;
-import dev.o2c.http.OrderRoutes;
 import dev.o2c.http.HealthRoutes;
 import dev.o2c.http.HttpSettings;
 import dev.o2c.http.TenantRoutes;
 import dev.o2c.infra.BusinessClock;
-import dev.o2c.infra.TaggedProjections;
+import dev.o2c.reporting.CassandraAlertStore;
 import dev.o2c.infra.cassandra.CassandraSchema;
 import dev.o2c.infra.cassandra.CassandraSettings;
 import dev.o2c.infra.health.CassandraRoundTrip;
 import dev.o2c.infra.health.ClusterMemberUp;
 import dev.o2c.infra.health.Readiness;
-import dev.o2c.order.CreditReleaseProjection;
-import dev.o2c.order.Order;
-import dev.o2c.order.OrderService;
-import dev.o2c.order.OrderSettings;
-import dev.o2c.reporting.AlertStore;
-import dev.o2c.reporting.AlertsProjection;
 import dev.o2c.tenancy.ApiKeys;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,8 +22,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
@@ -102,7 +87,9 @@ public final class O2cServer {
                   new ClusterMemberUp(system),
                   new CassandraRoundTrip(session, cassandra.keyspace(), cluster.selfMember().address().toString())),
               Duration.ofSeconds(3));
-      List<TenantRoutes> contexts = startDomain(system, config, http, session, cassandra.keyspace());
+      List<TenantRoutes> contexts = Contexts.start(
+          system, config, http, BusinessClock.system(), new CassandraAlertStore(session, cassandra.keyspace()),
+          config.getBoolean("o2c.projections.enabled"));
       ApiGateway gateway = new ApiGateway(http, apiKeys, new HealthRoutes(http, readiness), contexts);
 
       ServerBinding binding =
@@ -123,37 +110,6 @@ public final class O2cServer {
       }
       throw e;
     }
-  }
-
-  /**
-   * Cluster Sharding of the entities, the projections over their events, and the routes of each
-   * bounded context.
-   */
-  private static List<TenantRoutes> startDomain(
-      ActorSystem<Void> system, Config config, HttpSettings http, CassandraSession session, String keyspace) {
-    BusinessClock clock = BusinessClock.system();
-    OrderSettings orderSettings = OrderSettings.fromConfig(config);
-    AccountSettings accountSettings = AccountSettings.fromConfig(config);
-    ClusterSharding sharding = ClusterSharding.get(system);
-    OrderService orders = new OrderService(system, http.askTimeout());
-
-    sharding.init(Entity.of(CustomerAccount.KEY, entity -> CustomerAccount.create(entity.getEntityId(),
-        new CustomerAccount.Dependencies(clock, orders.reservationLookup(accountSettings.orderAskTimeout()), accountSettings))));
-    CustomerCredit credit = CustomerCredit.sharded(system, orderSettings.customerAskTimeout());
-    sharding.init(Entity.of(Order.KEY, entity -> Order.create(entity.getEntityId(),
-        new Order.Dependencies(clock, credit, orderSettings))));
-
-    AlertStore alerts = new AlertStore(session, keyspace);
-    if (config.getBoolean("o2c.projections.enabled")) {
-      TaggedProjections.<Order.Event>start(system, CreditReleaseProjection.NAME, "order", orderSettings.tagBuckets(),
-          () -> new CreditReleaseProjection(system, orderSettings.customerAskTimeout()));
-      TaggedProjections.<Order.Event>start(system, AlertsProjection.NAME, "order", orderSettings.tagBuckets(),
-          () -> new AlertsProjection(alerts));
-    }
-    return List.of(
-        new CustomerRoutes(http, system),
-        new OrderRoutes(http, orders, orderSettings, new BatchIntake(http, orders, orderSettings)),
-        new AlertRoutes(http, alerts, clock));
   }
 
   public ActorSystem<Void> system() {

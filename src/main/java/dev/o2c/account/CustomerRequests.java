@@ -21,15 +21,96 @@ public final class CustomerRequests {
       String customerId, String name, String email, String currency, BigDecimal creditLimit, Integer paymentTermsDays) {}
 
   /**
-   * Body of {@code PATCH /v1/customers/{id}} (JSON merge patch): an absent field is unchanged, an
-   * explicit null email removes it. The currency of an account never changes.
+   * Body of {@code PATCH /v1/customers/{id}} (JSON merge patch): an absent field (Java null) is
+   * unchanged, an explicit JSON null ({@code Optional.empty()}) removes the email and is an error
+   * for the others. The currency of an account never changes.
    */
   public record Patch(
       Optional<String> name,
       Optional<String> email,
       Optional<BigDecimal> creditLimit,
       Optional<Integer> paymentTermsDays,
-      Optional<CustomerStatus> status) {}
+      Optional<CustomerStatus> status) {
+
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("name", "email", "creditLimit", "paymentTermsDays", "status");
+
+    /**
+     * The patch a JSON object describes. Read from the tree rather than bound to this record,
+     * because binding cannot tell an absent field from an explicit null.
+     */
+    public static Patch fromJson(com.fasterxml.jackson.databind.JsonNode json) {
+      Validation v = new Validation();
+      if (!json.isObject()) {
+        v.error("$", "must be a JSON object").orThrow("The changes are not valid.");
+      }
+      json.fieldNames().forEachRemaining(field -> {
+        if (!FIELDS.contains(field)) {
+          v.error(field, "is not a known field (known fields: creditLimit, email, name, paymentTermsDays, status)");
+        }
+      });
+      Patch patch = new Patch(
+          text(json, "name", v), text(json, "email", v), decimal(json, "creditLimit", v), whole(json, "paymentTermsDays", v),
+          status(json, v));
+      v.orThrow("The changes are not valid.");
+      return patch;
+    }
+
+    private static Optional<String> text(com.fasterxml.jackson.databind.JsonNode json, String field, Validation v) {
+      var node = json.get(field);
+      if (node == null || node.isNull()) {
+        return node == null ? null : Optional.empty();
+      }
+      if (!node.isTextual()) {
+        v.error(field, "must be a string");
+        return null;
+      }
+      return Optional.of(node.textValue());
+    }
+
+    private static Optional<BigDecimal> decimal(com.fasterxml.jackson.databind.JsonNode json, String field, Validation v) {
+      var node = json.get(field);
+      if (node == null || node.isNull()) {
+        return node == null ? null : Optional.empty();
+      }
+      try {
+        if (node.isNumber()) {
+          return Optional.of(node.decimalValue());
+        }
+        if (node.isTextual()) {
+          return Optional.of(new BigDecimal(node.textValue()));
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      v.error(field, "must be a decimal number (as a JSON number or a string such as \"12.50\")");
+      return null;
+    }
+
+    private static Optional<Integer> whole(com.fasterxml.jackson.databind.JsonNode json, String field, Validation v) {
+      var node = json.get(field);
+      if (node == null || node.isNull()) {
+        return node == null ? null : Optional.empty();
+      }
+      if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+        v.error(field, "must be a whole number");
+        return null;
+      }
+      return Optional.of(node.intValue());
+    }
+
+    private static Optional<CustomerStatus> status(com.fasterxml.jackson.databind.JsonNode json, Validation v) {
+      var node = json.get("status");
+      if (node == null || node.isNull()) {
+        return node == null ? null : Optional.empty();
+      }
+      try {
+        return Optional.of(CustomerStatus.valueOf(node.asText()));
+      } catch (IllegalArgumentException e) {
+        v.error("status", "must be one of ACTIVE, CREDIT_HOLD, BLOCKED");
+        return null;
+      }
+    }
+  }
 
   /** The valid account of a creation request; {@code generatedId} is used when none was given. */
   public static NewCustomer validate(Create request, String generatedId) {

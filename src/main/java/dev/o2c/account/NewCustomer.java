@@ -1,7 +1,7 @@
 package dev.o2c.account;
 
 import dev.o2c.infra.CborSerializable;
-import dev.o2c.infra.EntityIds;
+import dev.o2c.infra.Fingerprint;
 import java.math.BigDecimal;
 
 /** A customer account as a valid creation request describes it; amounts at the currency's scale. */
@@ -14,14 +14,7 @@ public record NewCustomer(
    * (12.5 and "12.50" are one amount): an Idempotency-Key retry must match it.
    */
   public String fingerprint() {
-    return EntityIds.sha256Hex(
-        String.join(
-            "\u001f",
-            customerId,
-            name,
-            String.valueOf(email),
-            currency,
-            creditLimit.stripTrailingZeros().toPlainString(),
-            Integer.toString(paymentTermsDays)));
+    return new Fingerprint().add(customerId).add(name).add(email).add(currency).add(creditLimit).add(paymentTermsDays)
+        .digest();
   }
 }

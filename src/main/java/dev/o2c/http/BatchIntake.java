@@ -60,6 +60,9 @@ public final class BatchIntake extends ApiDirectives {
     }
   }
 
+  /** One framed order of the body, or the failure that ended the body. */
+  private record Frame(ByteString bytes, Throwable failure) {}
+
   private final OrderService orders;
   private final OrderSettings orderSettings;
 
@@ -94,7 +97,10 @@ public final class BatchIntake extends ApiDirectives {
 
   private Route stream(Caller caller, RequestEntity entity, boolean ndjson) {
     return extractMaterializer(materializer -> onSuccess(
-        () -> entity.withSizeLimit(settings.maxBatchBodySize()).getDataBytes().prefixAndTail(1).runWith(Sink.head(), materializer),
+        () -> entity.withSizeLimit(settings.maxBatchBodySize()).getDataBytes()
+            .dropWhile(chunk -> firstNonBlank(chunk) == 0)
+            .prefixAndTail(1)
+            .runWith(Sink.head(), materializer),
         headAndTail -> {
           List<ByteString> head = headAndTail.first();
           Source<ByteString, NotUsed> tail = headAndTail.second();
@@ -108,15 +114,20 @@ public final class BatchIntake extends ApiDirectives {
                     : "A JSON batch is an array of orders: it starts with '['.",
                 List.of()));
           }
-          Source<ByteString, NotUsed> items = Source.from(head).concat(tail)
+          // A body that breaks off (malformed framing, over the size limit) becomes one last item
+          // rather than a failed stream: a failure would drop the results of orders in flight.
+          Source<Frame, NotUsed> frames = Source.from(head).concat(tail)
               .via(ndjson
                   ? Framing.delimiter(NEWLINE, (int) settings.maxBodySize(), FramingTruncation.ALLOW)
                   : JsonFraming.objectScanner((int) settings.maxBodySize()))
-              .filter(bytes -> firstNonBlank(bytes) != 0);
-          Source<ByteString, NotUsed> results = items
+              .filter(bytes -> firstNonBlank(bytes) != 0)
+              .map(bytes -> new Frame(bytes, null))
+              .recover(new PFBuilder<Throwable, Frame>().matchAny(failure -> new Frame(null, failure)).build());
+          Source<ByteString, NotUsed> results = frames
               .zipWithIndex()
-              .mapAsync(orderSettings.batchParallelism(), item -> place(caller, item.first(), item.second()))
-              .recover(new PFBuilder<Throwable, ItemResult>().matchAny(BatchIntake::unreadable).build())
+              .mapAsync(orderSettings.batchParallelism(), frame -> frame.first().failure() != null
+                  ? CompletableFuture.completedFuture(unreadable(frame.first().failure()))
+                  : place(caller, frame.first().bytes(), frame.second()))
               .map(result -> ByteString.fromArray(Json.write(result)));
           Source<ByteString, NotUsed> body = ndjson
               ? results.map(line -> line.concat(NEWLINE))

@@ -45,8 +45,8 @@ public final class CustomerRoutes extends ApiDirectives implements TenantRoutes 
           }
           return concat(
               get(() -> answer(ask(caller, customerId, CustomerAccount.Get::new), false)),
-              patch(() -> jsonBody(CustomerRequests.Patch.class, body -> {
-                var changes = CustomerRequests.validate(body);
+              patch(() -> jsonBody(com.fasterxml.jackson.databind.JsonNode.class, body -> {
+                var changes = CustomerRequests.validate(CustomerRequests.Patch.fromJson(body));
                 return answer(ask(caller, customerId, replyTo -> new CustomerAccount.Update(changes, caller.principal(), replyTo)), false);
               })));
         }))));

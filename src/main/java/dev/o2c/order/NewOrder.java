@@ -1,7 +1,7 @@
 package dev.o2c.order;
 
 import dev.o2c.infra.CborSerializable;
-import dev.o2c.infra.EntityIds;
+import dev.o2c.infra.Fingerprint;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -19,13 +19,11 @@ public record NewOrder(
    * are one price): an Idempotency-Key retry must match it.
    */
   public String fingerprint() {
-    StringBuilder text = new StringBuilder()
-        .append(customerId).append('\u001f').append(currency).append('\u001f')
-        .append(channel).append('\u001f').append(externalReference);
+    Fingerprint fingerprint = new Fingerprint().add(customerId).add(currency).add(channel).add(externalReference)
+        .add(lines.size());
     for (OrderLine line : lines) {
-      text.append('\u001e').append(line.sku()).append('\u001f').append(line.quantity()).append('\u001f')
-          .append(line.unitPrice().stripTrailingZeros().toPlainString());
+      fingerprint.add(line.sku()).add(line.quantity()).add(line.unitPrice());
     }
-    return EntityIds.sha256Hex(text.toString());
+    return fingerprint.digest();
   }
 }

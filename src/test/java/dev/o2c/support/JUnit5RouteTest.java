@@ -19,25 +19,36 @@ import scala.concurrent.Future;
 import scala.concurrent.duration.Duration;
 
 /**
- * pekko-http-testkit's route testing under JUnit 5: one local ActorSystem per test class, and the
- * testkit's assertions reported as JUnit 5 failures.
+ * pekko-http-testkit's route testing under JUnit 5: one ActorSystem per test class (local unless
+ * a subclass gives another {@link #config()}), and the testkit's assertions reported as JUnit 5
+ * failures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class JUnit5RouteTest extends RouteTest {
 
   private ActorSystem system;
+  private org.apache.pekko.actor.typed.ActorSystem<Void> typedSystem;
+
+  /** The configuration of the test's ActorSystem. */
+  protected com.typesafe.config.Config config() {
+    return O2cConfig.load(ConfigFactory.parseString("pekko.actor.provider = local"));
+  }
 
   @BeforeAll
   void startSystem() {
-    system =
-        ActorSystem.create(
-            getClass().getSimpleName(),
-            O2cConfig.load(ConfigFactory.parseString("pekko.actor.provider = local")));
+    typedSystem = org.apache.pekko.actor.typed.ActorSystem.create(
+        org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), getClass().getSimpleName(), config());
+    system = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(typedSystem);
   }
 
   @AfterAll
   void stopSystem() throws Exception {
     Await.result(system.terminate(), Duration.create(30, TimeUnit.SECONDS));
+  }
+
+  /** The same ActorSystem, typed. */
+  protected org.apache.pekko.actor.typed.ActorSystem<Void> typedSystem() {
+    return typedSystem;
   }
 
   @Override
