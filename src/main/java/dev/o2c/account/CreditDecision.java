@@ -7,8 +7,15 @@ import java.util.List;
 /** The customer account's answer to a credit request of an order. */
 public sealed interface CreditDecision extends CborSerializable {
 
-  /** Credit is reserved for the order (now, or by an earlier request for the same order). */
-  record Reserved(BigDecimal amount, boolean overLimit) implements CreditDecision {}
+  /**
+   * Credit is reserved for the order (now, or by an earlier request for the same order);
+   * {@code overridden} lists the issues an approval reserved it despite (empty when none).
+   */
+  record Reserved(BigDecimal amount, List<CreditIssue> overridden) implements CreditDecision {
+    public Reserved {
+      overridden = List.copyOf(overridden);
+    }
+  }
 
   /**
    * Nothing was reserved; the order is held for these reasons (empty when a read-only check found

@@ -92,7 +92,13 @@ public final class CustomerAccount
       String name, String email, BigDecimal creditLimit, int paymentTermsDays, CustomerStatus status, String by, Instant at)
       implements Event {}
 
-  public record CreditReserved(String orderId, BigDecimal amount, boolean override, String by, Instant at) implements Event {}
+  /** Credit reserved for an order; {@code overridden}: the issues an approval took it despite. */
+  public record CreditReserved(String orderId, BigDecimal amount, List<CreditIssue> overridden, String by, Instant at)
+      implements Event {
+    public CreditReserved {
+      overridden = List.copyOf(overridden);
+    }
+  }
 
   public record CreditReleased(String orderId, String reason, Instant at) implements Event {}
 
@@ -228,17 +234,17 @@ public final class CustomerAccount
     checking.remove(cmd.orderId());
     CustomerState.Reservation existing = state.reservations().get(cmd.orderId());
     if (existing != null) {
-      return Effect().reply(cmd.replyTo(), new CreditDecision.Reserved(existing.amount(), existing.override()));
+      return Effect().reply(cmd.replyTo(), new CreditDecision.Reserved(existing.amount(), existing.overridden()));
     }
     List<CreditIssue> issues = issues(state, cmd.amount());
     if (!issues.isEmpty() && !cmd.override()) {
       return Effect().reply(cmd.replyTo(), new CreditDecision.NotReserved(issues, state.availableCredit()));
     }
-    CreditReserved reserved = new CreditReserved(cmd.orderId(), cmd.amount(), !issues.isEmpty(), cmd.by(), deps.clock().now());
+    CreditReserved reserved = new CreditReserved(cmd.orderId(), cmd.amount(), issues, cmd.by(), deps.clock().now());
     return Effect()
         .persist(reserved)
         .thenRun(this::scheduleCheckIfNeeded)
-        .thenReply(cmd.replyTo(), s -> new CreditDecision.Reserved(cmd.amount(), !issues.isEmpty()));
+        .thenReply(cmd.replyTo(), s -> new CreditDecision.Reserved(cmd.amount(), issues));
   }
 
   private ReplyEffect<Event, CustomerState> check(CustomerState state, CheckCredit cmd) {

@@ -10,6 +10,7 @@ import dev.o2c.infra.CborSerializable;
 import dev.o2c.money.Money;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
@@ -38,11 +39,16 @@ public record CustomerState(
     implements CborSerializable {
 
   /**
-   * Credit held for one order until it is invoiced, rejected or cancelled. {@code confirmed}: the
-   * order is known to exist (see {@link CustomerAccount} on healing).
+   * Credit held for one order until it is invoiced, rejected or cancelled. {@code overridden}: the
+   * credit issues an approval reserved it despite. {@code confirmed}: the order is known to exist
+   * (see {@link CustomerAccount} on healing).
    */
-  public record Reservation(BigDecimal amount, boolean override, String by, Instant at, boolean confirmed)
-      implements CborSerializable {}
+  public record Reservation(BigDecimal amount, List<CreditIssue> overridden, String by, Instant at, boolean confirmed)
+      implements CborSerializable {
+    public Reservation {
+      overridden = overridden == null ? List.of() : List.copyOf(overridden);
+    }
+  }
 
   public CustomerState {
     reservations = reservations instanceof PMap<String, Reservation> p ? p : HashTreePMap.from(reservations == null ? Map.of() : reservations);
@@ -83,7 +89,7 @@ public record CustomerState(
     if (event instanceof CreditReserved e) {
       Reservation previous = reservations.get(e.orderId());
       BigDecimal total = reserved.add(e.amount()).subtract(previous == null ? BigDecimal.ZERO : previous.amount());
-      return withReservations(pmap().plus(e.orderId(), new Reservation(e.amount(), e.override(), e.by(), e.at(), false)), total, e.at());
+      return withReservations(pmap().plus(e.orderId(), new Reservation(e.amount(), e.overridden(), e.by(), e.at(), false)), total, e.at());
     }
     if (event instanceof CreditReleased e) {
       Reservation released = reservations.get(e.orderId());
@@ -95,7 +101,7 @@ public record CustomerState(
       for (String orderId : e.orderIds()) {
         Reservation r = confirmed.get(orderId);
         if (r != null) {
-          confirmed = confirmed.plus(orderId, new Reservation(r.amount(), r.override(), r.by(), r.at(), true));
+          confirmed = confirmed.plus(orderId, new Reservation(r.amount(), r.overridden(), r.by(), r.at(), true));
         }
       }
       return withReservations(confirmed, reserved, updatedAt);

@@ -87,7 +87,12 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     }
   }
 
-  public record Approved(String customerId, boolean overLimit, String by, String note, Instant at) implements Event {}
+  /** Released from hold; {@code overridden}: the credit issues the approver overrode. */
+  public record Approved(String customerId, List<CreditIssue> overridden, String by, String note, Instant at) implements Event {
+    public Approved {
+      overridden = List.copyOf(overridden);
+    }
+  }
 
   public record Rejected(String customerId, String reason, String by, Instant at) implements Event {}
 
@@ -260,7 +265,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     }
     if (msg.decision() instanceof CreditDecision.Reserved reserved) {
       return Effect()
-          .persist(new Approved(state.customerId(), reserved.overLimit(), cmd.by(), cmd.note(), now()))
+          .persist(new Approved(state.customerId(), reserved.overridden(), cmd.by(), cmd.note(), now()))
           .thenReply(cmd.replyTo(), s -> new OrderResult.Ok(OrderView.of(s), false))
           .thenUnstashAll();
     }

@@ -1,5 +1,6 @@
 package dev.o2c.order;
 
+import dev.o2c.account.CreditIssue;
 import dev.o2c.infra.CborSerializable;
 import dev.o2c.order.Order.Approved;
 import dev.o2c.order.Order.Cancelled;
@@ -31,8 +32,15 @@ public record OrderState(
   /** One change of status: when, by whom (the API key's principal), and why. */
   public record HistoryEntry(OrderStatus status, Instant at, String by, String note) implements CborSerializable {}
 
-  /** Who released a held order, and whether that took credit beyond the limit (an override). */
-  public record Approval(String by, Instant at, boolean overLimit, String note) implements CborSerializable {}
+  /**
+   * Who released a held order, and the credit issues (limit exceeded, customer on credit hold)
+   * that release overrode: an explicit override, recorded with its approver.
+   */
+  public record Approval(String by, Instant at, List<CreditIssue> overridden, String note) implements CborSerializable {
+    public Approval {
+      overridden = overridden == null ? List.of() : List.copyOf(overridden);
+    }
+  }
 
   /** How and when it was shipped. */
   public record Shipment(String carrier, String trackingNumber, Instant at) implements CborSerializable {}
@@ -68,8 +76,10 @@ public record OrderState(
           e.at());
     }
     if (event instanceof Approved e) {
-      return next(OrderStatus.VERIFIED, e.at(), e.by(), e.overLimit() ? "approved beyond the credit limit" : "approved",
-          new Approval(e.by(), e.at(), e.overLimit(), e.note()), shipment);
+      String note = e.overridden().isEmpty()
+          ? "approved"
+          : "approved, overriding " + e.overridden().stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", "));
+      return next(OrderStatus.VERIFIED, e.at(), e.by(), note, new Approval(e.by(), e.at(), e.overridden(), e.note()), shipment);
     }
     if (event instanceof Rejected e) {
       return next(OrderStatus.REJECTED, e.at(), e.by(), e.reason(), approval, shipment);

@@ -369,19 +369,19 @@ class CustomerAccountTest {
 
     var reserved = assertInstanceOf(CreditDecision.Reserved.class, result.reply());
     assertMoney("400.00", reserved.amount());
-    assertFalse(reserved.overLimit());
+    assertEquals(List.of(), reserved.overridden());
     assertEquals(1, result.events().size());
     var event = assertInstanceOf(CreditReserved.class, result.events().get(0));
     assertEquals("o1", event.orderId());
     assertMoney("400.00", event.amount());
-    assertFalse(event.override());
+    assertEquals(List.of(), event.overridden());
     assertEquals("shop", event.by());
     assertEquals(later, event.at());
 
     var state = result.state();
     var reservation = state.reservations().get("o1");
     assertMoney("400.00", reservation.amount());
-    assertFalse(reservation.override());
+    assertEquals(List.of(), reservation.overridden());
     assertEquals("shop", reservation.by());
     assertEquals(later, reservation.at());
     assertFalse(reservation.confirmed());
@@ -401,7 +401,7 @@ class CustomerAccountTest {
 
     var reserved = assertInstanceOf(CreditDecision.Reserved.class, again.reply());
     assertMoney("400.00", reserved.amount());
-    assertFalse(reserved.overLimit());
+    assertEquals(List.of(), reserved.overridden());
     assertTrue(again.hasNoEvents());
     assertEquals(1, again.state().reservations().size());
     assertMoney("400.00", again.state().creditUsed());
@@ -465,17 +465,31 @@ class CustomerAccountTest {
 
     var reserved = assertInstanceOf(CreditDecision.Reserved.class, result.reply());
     assertMoney("500.00", reserved.amount());
-    assertTrue(reserved.overLimit());
+    assertEquals(List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), reserved.overridden());
     assertEquals(1, result.events().size());
     var event = assertInstanceOf(CreditReserved.class, result.events().get(0));
     assertEquals("o2", event.orderId());
     assertMoney("500.00", event.amount());
-    assertTrue(event.override());
+    assertEquals(List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), event.overridden());
     assertEquals("alice", event.by());
-    assertTrue(result.state().reservations().get("o2").override());
+    assertEquals(List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), result.state().reservations().get("o2").overridden());
     assertMoney("1300.00", result.state().creditUsed());
     assertMoney("-300.00", result.state().availableCredit());
     assertRecoversToTheSameState();
+  }
+
+  @Test
+  void an_override_of_a_credit_hold_within_the_limit_names_only_the_hold() {
+    create("1000.00");
+    account.<CustomerResult>runCommand(r -> new CustomerAccount.Update(
+        new CustomerPatch(null, null, false, null, null, CustomerStatus.CREDIT_HOLD), "ops", r));
+
+    var result = account.<CreditDecision>runCommand(
+        r -> new ReserveCredit("o1", new BigDecimal("100.00"), "EUR", true, "alice", r));
+
+    assertEquals(List.of(CreditIssue.CUSTOMER_CREDIT_HOLD), assertInstanceOf(CreditDecision.Reserved.class, result.reply()).overridden());
+    assertEquals(List.of(CreditIssue.CUSTOMER_CREDIT_HOLD), assertInstanceOf(CreditReserved.class, result.events().get(0)).overridden());
+    assertMoney("900.00", result.state().availableCredit());
   }
 
   @Test
@@ -485,8 +499,8 @@ class CustomerAccountTest {
     var result = account.<CreditDecision>runCommand(
         r -> new ReserveCredit("o1", new BigDecimal("100.00"), "EUR", true, "alice", r));
 
-    assertFalse(assertInstanceOf(CreditDecision.Reserved.class, result.reply()).overLimit());
-    assertFalse(assertInstanceOf(CreditReserved.class, result.events().get(0)).override());
+    assertEquals(List.of(), assertInstanceOf(CreditDecision.Reserved.class, result.reply()).overridden());
+    assertEquals(List.of(), assertInstanceOf(CreditReserved.class, result.events().get(0)).overridden());
     assertMoney("900.00", result.state().availableCredit());
   }
 

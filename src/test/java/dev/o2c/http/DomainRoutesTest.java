@@ -91,6 +91,12 @@ class DomainRoutesTest extends JUnit5RouteTest {
 
   // --- helpers -----------------------------------------------------------------------------
 
+  private static List<String> toList(JsonNode array) {
+    List<String> values = new java.util.ArrayList<>();
+    array.forEach(node -> values.add(node.asText()));
+    return values;
+  }
+
   private TestRouteResult send(String key, HttpRequest request) {
     return testRoute(route).run(request.addHeader(RawHeader.create("X-API-Key", key)));
   }
@@ -319,7 +325,7 @@ class DomainRoutesTest extends JUnit5RouteTest {
     var approved = send(ACME, post("/v1/orders/" + id + "/approve", "{\"note\":\"good customer\"}"));
     approved.assertStatusCode(200);
     assertEquals("VERIFIED", json(approved).get("status").asText());
-    assertTrue(json(approved).get("approval").get("overLimit").asBoolean());
+    assertEquals(List.of("CREDIT_LIMIT_EXCEEDED"), toList(json(approved).get("approval").get("overridden")));
     assertEquals("acme-shop", json(approved).get("approval").get("by").asText());
     assertEquals("-30.00", json(send(ACME, HttpRequest.GET("/v1/customers/c-life"))).get("availableCredit").asText());
 

@@ -385,7 +385,7 @@ class OrderTest {
     assertFalse(order.getState().exists());
     assertEquals(1, credit.calls.size(), "only the first placement asks the customer");
 
-    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), false));
+    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of()));
 
     var ok = assertInstanceOf(OrderResult.Ok.class, first.receiveMessage(Duration.ofSeconds(5)));
     assertFalse(ok.replayed());
@@ -407,7 +407,7 @@ class OrderTest {
     assertTrue(cancelling.hasNoEvents());
     canceller.expectNoMessage(Duration.ofMillis(200));
 
-    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), false));
+    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of()));
 
     assertEquals(OrderStatus.VERIFIED,
         assertInstanceOf(OrderResult.Ok.class, placer.receiveMessage(Duration.ofSeconds(5))).order().status());
@@ -442,7 +442,7 @@ class OrderTest {
     order.runCommand(new Place(newOrder(), "idem-1", "shop", testKit.<OrderResult>createTestProbe().ref()));
     order.runCommand(new GetReservationStatus(asker.ref()));
 
-    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), false));
+    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of()));
 
     var status = asker.receiveMessage(Duration.ofSeconds(5));
     assertEquals(ReservationStatus.State.RESERVING, status.state());
@@ -454,7 +454,7 @@ class OrderTest {
   @Test
   void approving_a_held_order_reserves_with_an_override_and_verifies_it() {
     placeOnHold();
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), true));
+    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
     var later = clock.advance(Duration.ofHours(1));
 
     var result = order.<OrderResult>runCommand(r -> new Approve("alice", "known customer", r));
@@ -462,32 +462,32 @@ class OrderTest {
     assertEquals(FakeCredit.reserve("acme", "cust-1", orderId, "30.00", "EUR", true, "alice"), credit.calls.get(1));
     var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
     assertEquals(OrderStatus.VERIFIED, view.status());
-    assertEquals(new OrderState.Approval("alice", later, true, "known customer"), view.approval());
+    assertEquals(new OrderState.Approval("alice", later, List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), "known customer"), view.approval());
     assertEquals(1, result.events().size());
     var approved = assertInstanceOf(Approved.class, result.events().get(0));
     assertEquals("cust-1", approved.customerId());
-    assertTrue(approved.overLimit());
+    assertEquals(List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), approved.overridden());
     assertEquals("alice", approved.by());
     assertEquals("known customer", approved.note());
     assertEquals(later, approved.at());
     var state = result.state();
     assertEquals(OrderStatus.VERIFIED, state.status());
     assertEquals("alice", state.approval().by());
-    assertEquals(new OrderState.HistoryEntry(OrderStatus.VERIFIED, later, "alice", "approved beyond the credit limit"),
+    assertEquals(new OrderState.HistoryEntry(OrderStatus.VERIFIED, later, "alice", "approved, overriding CREDIT_LIMIT_EXCEEDED"),
         state.history().get(state.history().size() - 1));
     assertEquals(ReservationStatus.State.RESERVING, reservationStatus().state());
     assertRecoversToTheSameState();
   }
 
   @Test
-  void approving_within_the_limit_records_no_override() {
+  void approving_with_nothing_to_override_records_no_override() {
     placeOnHold();
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), false));
+    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of()));
 
     var result = order.<OrderResult>runCommand(r -> new Approve("alice", null, r));
 
-    assertFalse(assertInstanceOf(Approved.class, result.events().get(0)).overLimit());
-    assertFalse(result.state().approval().overLimit());
+    assertEquals(List.of(), assertInstanceOf(Approved.class, result.events().get(0)).overridden());
+    assertEquals(List.of(), result.state().approval().overridden());
     assertEquals("approved", result.state().history().get(1).note());
   }
 
@@ -531,7 +531,7 @@ class OrderTest {
     assertTrue(result.hasNoEvents());
     assertEquals(OrderStatus.ON_HOLD, result.state().status());
 
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), true));
+    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
     var retry = order.<OrderResult>runCommand(r -> new Approve("alice", null, r));
     assertEquals(OrderStatus.VERIFIED, assertInstanceOf(OrderResult.Ok.class, retry.reply()).order().status());
   }
@@ -550,7 +550,7 @@ class OrderTest {
     assertTrue(second.hasNoEvents());
     assertEquals(2, credit.calls.size(), "placement and one approval");
 
-    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), true));
+    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
 
     var ok = assertInstanceOf(OrderResult.Ok.class, approver.receiveMessage(Duration.ofSeconds(5)));
     assertEquals(OrderStatus.VERIFIED, ok.order().status());
@@ -667,7 +667,7 @@ class OrderTest {
   @Test
   void the_history_records_every_status_with_who_and_why() {
     placeOnHold();
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), true));
+    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
     var t1 = clock.advance(Duration.ofHours(1));
     order.<OrderResult>runCommand(r -> new Approve("alice", "known customer", r));
     var t2 = clock.advance(Duration.ofHours(1));
@@ -678,7 +678,7 @@ class OrderTest {
 
     var expected = List.of(
         new OrderState.HistoryEntry(OrderStatus.ON_HOLD, T0, "shop", "placed and held"),
-        new OrderState.HistoryEntry(OrderStatus.VERIFIED, t1, "alice", "approved beyond the credit limit"),
+        new OrderState.HistoryEntry(OrderStatus.VERIFIED, t1, "alice", "approved, overriding CREDIT_LIMIT_EXCEEDED"),
         new OrderState.HistoryEntry(OrderStatus.SHIPPED, t2, "bob", null),
         new OrderState.HistoryEntry(OrderStatus.DELIVERED, t3, "dave", "left at the door"));
     assertEquals(expected, assertInstanceOf(OrderResult.Ok.class, result.reply()).order().history());
@@ -724,7 +724,7 @@ class OrderTest {
   void recovery_from_a_snapshot_and_the_events_after_it_gives_the_same_state() {
     startOrder("acme", new OrderSettings(100, 4, 2, Duration.ofSeconds(3), 1000, 8, Map.of("acme", RULES)));
     placeOnHold();
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), true));
+    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
     order.<OrderResult>runCommand(r -> new Approve("alice", "known customer", r));
     ship();
 
@@ -772,7 +772,7 @@ class OrderTest {
     /** By default the credit covers every order. */
     private volatile Function<Call, CompletionStage<CreditDecision>> answers = call -> CompletableFuture.completedFuture(
         call.method().equals("reserve")
-            ? new CreditDecision.Reserved(call.amount(), false)
+            ? new CreditDecision.Reserved(call.amount(), List.of())
             : new CreditDecision.NotReserved(List.of(), new BigDecimal("10000.00")));
 
     void answer(CreditDecision decision) {
@@ -873,7 +873,7 @@ class OrderTest {
   }
 
   private void assertNewPlacementWorks() {
-    credit.answerWith(call -> CompletableFuture.completedFuture(new CreditDecision.Reserved(call.amount(), false)));
+    credit.answerWith(call -> CompletableFuture.completedFuture(new CreditDecision.Reserved(call.amount(), List.of())));
     var retry = order.<OrderResult>runCommand(r -> new Place(newOrder(), "idem-1", "shop", r));
     var ok = assertInstanceOf(OrderResult.Ok.class, retry.reply());
     assertFalse(ok.replayed());
