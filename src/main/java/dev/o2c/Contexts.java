@@ -8,6 +8,7 @@ import dev.o2c.http.AlertRoutes;
 import dev.o2c.http.BatchIntake;
 import dev.o2c.http.CustomerRoutes;
 import dev.o2c.http.HttpSettings;
+import dev.o2c.http.OpenApiRoutes;
 import dev.o2c.http.OrderRoutes;
 import dev.o2c.http.TenantRoutes;
 import dev.o2c.infra.BusinessClock;
@@ -57,6 +58,7 @@ public final class Contexts {
     return List.of(
         new CustomerRoutes(http, system),
         new OrderRoutes(http, orders, orderSettings, new BatchIntake(http, orders, orderSettings)),
-        new AlertRoutes(http, alerts, clock));
+        new AlertRoutes(http, alerts, clock),
+        new OpenApiRoutes(http));
   }
 }

@@ -51,6 +51,9 @@ public abstract class ApiDirectives extends AllDirectives {
   protected <T> Route jsonBody(Class<T> type, Function<T, Route> inner) {
     return extractRequestEntity(
         entity -> {
+          if (entity.isKnownEmpty()) {
+            return completeProblem(Problem.validation("The request body is empty; a JSON object is expected.", List.of()));
+          }
           if (!isJson(entity.getContentType())) {
             return complete(unsupportedMediaType(entity.getContentType()));
           }
@@ -120,6 +123,7 @@ public abstract class ApiDirectives extends AllDirectives {
       case ALREADY_EXISTS -> ProblemType.ALREADY_EXISTS;
       case ILLEGAL_TRANSITION -> ProblemType.ILLEGAL_TRANSITION;
       case IN_FLIGHT -> ProblemType.IDEMPOTENCY_KEY_IN_FLIGHT;
+      case IN_PROGRESS -> ProblemType.CHANGE_IN_PROGRESS;
       case KEY_REUSED -> ProblemType.IDEMPOTENCY_KEY_REUSED;
       case UNPROCESSABLE -> ProblemType.UNPROCESSABLE;
       case UNAVAILABLE -> ProblemType.SERVICE_UNAVAILABLE;
@@ -140,7 +144,7 @@ public abstract class ApiDirectives extends AllDirectives {
   public static HttpResponse rejected(Rejection rejection) {
     HttpResponse response = problem(problemOf(rejection));
     return switch (rejection.kind()) {
-      case IN_FLIGHT, UNAVAILABLE -> response.addHeader(RetryAfter.create(1L));
+      case IN_FLIGHT, IN_PROGRESS, UNAVAILABLE -> response.addHeader(RetryAfter.create(1L));
       default -> response;
     };
   }

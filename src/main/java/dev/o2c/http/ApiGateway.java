@@ -34,9 +34,10 @@ public final class ApiGateway extends ApiDirectives {
     return withRequestTimeoutResponse(
         request ->
             problem(
-                Problem.of(
-                    ProblemType.SERVICE_UNAVAILABLE,
-                    "The request took too long. It is safe to retry with the same Idempotency-Key.")),
+                    Problem.of(
+                        ProblemType.SERVICE_UNAVAILABLE,
+                        "The request took too long. It is safe to retry with the same Idempotency-Key."))
+                .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)),
         () ->
             errors.handle(
                 concat(

@@ -145,19 +145,21 @@ public final class BatchIntake extends ApiDirectives {
           "A batch holds at most " + orderSettings.batchMaxOrders() + " orders; this one was not placed.")));
     }
     OrderRequests.BatchItem item;
-    NewOrder order;
     try {
       item = Json.read(bytes.toArray(), OrderRequests.BatchItem.class);
-      order = OrderRequests.validate(item.order(), orderSettings.maxLines());
     } catch (ProblemException e) {
       return CompletableFuture.completedFuture(ItemResult.failed(index, null, e.problem()));
-    } catch (ValidationException e) {
-      return CompletableFuture.completedFuture(ItemResult.failed(index, null, Problem.validation(e.getMessage(), e.errors())));
     }
     String key = item.idempotencyKey();
     if (key != null && !validIdempotencyKey(key)) {
       return CompletableFuture.completedFuture(ItemResult.failed(index, key, Problem.validation("The order is not valid.",
           List.of(new dev.o2c.infra.FieldError("idempotencyKey", "must be 1 to 255 visible ASCII characters")))));
+    }
+    NewOrder order;
+    try {
+      order = OrderRequests.validate(item.order(), orderSettings.maxLines());
+    } catch (ValidationException e) {
+      return CompletableFuture.completedFuture(ItemResult.failed(index, key, Problem.validation(e.getMessage(), e.errors())));
     }
     return orders.place(caller, order, key).handle((result, failure) -> {
       if (failure != null) {

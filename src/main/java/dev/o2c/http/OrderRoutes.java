@@ -43,6 +43,9 @@ public final class OrderRoutes extends ApiDirectives implements TenantRoutes {
             jsonBody(OrderRequests.Create.class, body -> place(caller, key, body))))),
         path("batch", () -> post(() -> batch.route(caller))),
         pathPrefix(PathMatchers.segment(), orderId -> {
+          if (orderId.equals("batch")) {
+            return reject(); // only POST exists there: 405, not "no such order"
+          }
           if (!EntityIds.isValidId(orderId)) {
             return completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no such order."));
           }

@@ -13,6 +13,7 @@ public enum ProblemType {
   ALREADY_EXISTS("already-exists", "Already exists", 409),
   ILLEGAL_TRANSITION("illegal-transition", "Not allowed in the current status", 409),
   IDEMPOTENCY_KEY_IN_FLIGHT("idempotency-key-in-flight", "A request with this Idempotency-Key is in progress", 409),
+  CHANGE_IN_PROGRESS("change-in-progress", "Another change of this resource is in progress", 409),
   IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused for a different request", 422),
   PAYLOAD_TOO_LARGE("payload-too-large", "Request body too large", 413),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),

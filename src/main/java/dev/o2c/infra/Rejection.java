@@ -20,6 +20,8 @@ public record Rejection(Kind kind, String detail, Map<String, String> details) i
     ILLEGAL_TRANSITION,
     /** A request with this Idempotency-Key is still being processed. 409. */
     IN_FLIGHT,
+    /** Another change of the same entity is in progress (an approval); retry shortly. 409. */
+    IN_PROGRESS,
     /** The Idempotency-Key was used before with a different request. 422. */
     KEY_REUSED,
     /** Well-formed but impossible (unknown customer, blocked customer, currency mismatch). 422. */

@@ -245,7 +245,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
       return pending != null ? Effect().stash() : Effect().reply(cmd.replyTo(), notFound());
     }
     if (pending != null) {
-      return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.IN_FLIGHT, "An approval of this order is in progress."));
+      return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.IN_PROGRESS, "An approval of this order is in progress."));
     }
     if (state.status() != OrderStatus.ON_HOLD) {
       return Effect().reply(cmd.replyTo(), illegal(state, "approve"));

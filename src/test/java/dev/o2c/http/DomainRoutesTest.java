@@ -374,6 +374,28 @@ class DomainRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void get_on_the_batch_path_is_405_not_an_unknown_order() {
+    var result = send(ACME, HttpRequest.GET("/v1/orders/batch"));
+    problem(result, 405, "method-not-allowed");
+    result.assertHeaderExists("Allow", "POST");
+  }
+
+  @Test
+  void an_empty_body_without_a_content_type_is_400_not_415() {
+    problem(send(ACME, HttpRequest.POST("/v1/orders")), 400, "validation");
+    problem(send(ACME, HttpRequest.POST("/v1/customers")), 400, "validation");
+  }
+
+  @Test
+  void a_batch_item_that_fails_validation_still_names_its_key() {
+    createCustomer(ACME, "c-keyed", "EUR", "10");
+    JsonNode items = json(send(ACME, post("/v1/orders/batch",
+        "[{\"idempotencyKey\":\"kk-1\",\"customerId\":\"c-keyed\",\"currency\":\"EUR\",\"lines\":[]}]")));
+    assertEquals(400, items.get(0).get("status").asInt());
+    assertEquals("kk-1", items.get(0).get("idempotencyKey").asText());
+  }
+
+  @Test
   void an_unknown_order_is_404_for_every_request() {
     problem(send(ACME, HttpRequest.GET("/v1/orders/ord_nothing")), 404, "not-found");
     for (String action : List.of("approve", "reject", "ship", "deliver", "cancel")) {
@@ -467,6 +489,16 @@ class DomainRoutesTest extends JUnit5RouteTest {
     JsonNode last = items.get(items.size() - 1);
     assertEquals(400, last.get("status").asInt());
     assertFalse(last.has("index"));
+  }
+
+  // --- documentation -------------------------------------------------------------------------
+
+  @Test
+  void the_openapi_document_is_served_as_yaml() {
+    var result = send(ACME, HttpRequest.GET("/v1/openapi.yaml"));
+    result.assertStatusCode(200);
+    result.assertContentType(OpenApiRoutes.YAML);
+    assertTrue(result.entityString().startsWith("openapi: 3.1.0"), result.entityString().substring(0, 40));
   }
 
   // --- alerts --------------------------------------------------------------------------------

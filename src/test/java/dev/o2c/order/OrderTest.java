@@ -537,7 +537,7 @@ class OrderTest {
   }
 
   @Test
-  void a_second_approval_while_one_is_in_flight_is_refused_as_in_flight() {
+  void a_second_approval_while_one_is_in_progress_is_refused_as_in_progress() {
     placeOnHold();
     var answer = new CompletableFuture<CreditDecision>();
     credit.answerWith(call -> answer);
@@ -546,7 +546,7 @@ class OrderTest {
 
     var second = order.<OrderResult>runCommand(r -> new Approve("bob", "second", r));
 
-    assertRejected(Rejection.Kind.IN_FLIGHT, second.reply());
+    assertRejected(Rejection.Kind.IN_PROGRESS, second.reply());
     assertTrue(second.hasNoEvents());
     assertEquals(2, credit.calls.size(), "placement and one approval");
 

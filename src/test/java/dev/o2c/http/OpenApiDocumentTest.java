@@ -1,0 +1,84 @@
+package dev.o2c.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.o2c.account.CreditIssue;
+import dev.o2c.account.CustomerStatus;
+import dev.o2c.order.OrderStatus;
+import dev.o2c.order.PaymentStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** docs/openapi.yaml and the code stay in step: its paths, problem types and enums. */
+class OpenApiDocumentTest {
+
+  private static final Path DOCUMENT = Path.of("docs/openapi.yaml");
+
+  private static JsonNode document() throws Exception {
+    return new ObjectMapper(new YAMLFactory()).readTree(DOCUMENT.toFile());
+  }
+
+  @Test
+  void it_is_openapi_3_1_and_describes_every_path_the_api_serves() throws Exception {
+    JsonNode doc = document();
+    assertEquals("3.1.0", doc.get("openapi").asText());
+    Set<String> paths = new TreeSet<>();
+    doc.get("paths").fieldNames().forEachRemaining(paths::add);
+    assertEquals(
+        new TreeSet<>(List.of(
+            "/health/live", "/health/ready", "/v1/customers", "/v1/customers/{customerId}", "/v1/orders",
+            "/v1/orders/batch", "/v1/orders/{orderId}", "/v1/orders/{orderId}/approve", "/v1/orders/{orderId}/reject",
+            "/v1/orders/{orderId}/ship", "/v1/orders/{orderId}/deliver", "/v1/orders/{orderId}/cancel", "/v1/alerts",
+            "/v1/openapi.yaml")),
+        paths);
+  }
+
+  @Test
+  void every_problem_type_and_status_value_of_the_code_is_documented() throws Exception {
+    String text = Files.readString(DOCUMENT);
+    List<String> missing = new ArrayList<>();
+    for (ProblemType type : ProblemType.values()) {
+      if (!text.contains(type.uri())) {
+        missing.add(type.uri());
+      }
+    }
+    for (Enum<?>[] values : List.<Enum<?>[]>of(
+        OrderStatus.values(), PaymentStatus.values(), CustomerStatus.values(), CreditIssue.values())) {
+      for (Enum<?> value : values) {
+        if (!text.contains(value.name())) {
+          missing.add(value.name());
+        }
+      }
+    }
+    assertTrue(missing.isEmpty(), "not in docs/openapi.yaml: " + missing);
+  }
+
+  @Test
+  void every_reference_resolves() throws Exception {
+    JsonNode doc = document();
+    List<String> broken = new ArrayList<>();
+    collectRefs(doc, doc, broken);
+    assertTrue(broken.isEmpty(), "unresolved $ref: " + broken);
+  }
+
+  private static void collectRefs(JsonNode node, JsonNode root, List<String> broken) {
+    if (node.isObject()) {
+      JsonNode ref = node.get("$ref");
+      if (ref != null && ref.isTextual() && root.at(ref.asText().substring(1)).isMissingNode()) {
+        broken.add(ref.asText());
+      }
+      node.elements().forEachRemaining(child -> collectRefs(child, root, broken));
+    } else if (node.isArray()) {
+      node.elements().forEachRemaining(child -> collectRefs(child, root, broken));
+    }
+  }
+}
