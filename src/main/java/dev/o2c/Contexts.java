@@ -4,61 +4,103 @@ import com.typesafe.config.Config;
 import dev.o2c.account.AccountSettings;
 import dev.o2c.account.CustomerAccount;
 import dev.o2c.account.CustomerCredit;
+import dev.o2c.account.LedgerProjection;
+import dev.o2c.http.AdminRoutes;
 import dev.o2c.http.AlertRoutes;
 import dev.o2c.http.BatchIntake;
 import dev.o2c.http.CustomerRoutes;
 import dev.o2c.http.HttpSettings;
+import dev.o2c.http.InvoiceRoutes;
 import dev.o2c.http.OpenApiRoutes;
 import dev.o2c.http.OrderRoutes;
 import dev.o2c.http.TenantRoutes;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.TaggedProjections;
+import dev.o2c.invoice.DunningRunner;
+import dev.o2c.invoice.DunningSchedule;
+import dev.o2c.invoice.Invoice;
+import dev.o2c.invoice.InvoiceReadModelProjection;
+import dev.o2c.invoice.InvoiceStore;
+import dev.o2c.invoice.InvoicingProjection;
+import dev.o2c.invoice.InvoicingSettings;
+import dev.o2c.invoice.NumberBlockCache;
+import dev.o2c.invoice.NumberCounter;
 import dev.o2c.order.CreditReleaseProjection;
 import dev.o2c.order.Order;
 import dev.o2c.order.OrderService;
 import dev.o2c.order.OrderSettings;
 import dev.o2c.reporting.AlertStore;
 import dev.o2c.reporting.AlertsProjection;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * The bounded contexts of a node: their entities on Cluster Sharding, the projections over their
- * events, and their routes under /v1.
+ * The bounded contexts of a node: their entities on Cluster Sharding, the projections and the
+ * dunning run over their events, and their routes under /v1.
  */
 public final class Contexts {
+
+  /** Where the read models and the dunning schedule are kept. */
+  public record Stores(AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning) {}
 
   private Contexts() {}
 
   /**
-   * Starts sharding of every entity type and, when {@code projections} is on, the projections;
-   * returns the routes of every context.
+   * Starts sharding of every entity type and, when {@code background} is on, the projections
+   * and the dunning run; returns the routes of every context.
    */
   public static List<TenantRoutes> start(
-      ActorSystem<?> system, Config config, HttpSettings http, BusinessClock clock, AlertStore alerts, boolean projections) {
+      ActorSystem<?> system, Config config, HttpSettings http, BusinessClock clock, Stores stores, boolean background) {
     OrderSettings orderSettings = OrderSettings.fromConfig(config);
+    InvoicingSettings invoicing = InvoicingSettings.fromConfig(config);
     AccountSettings accountSettings = AccountSettings.fromConfig(config);
     ClusterSharding sharding = ClusterSharding.get(system);
     OrderService orders = new OrderService(system, http.askTimeout());
+    Duration timeout = orderSettings.customerAskTimeout();
 
     sharding.init(Entity.of(CustomerAccount.KEY, entity -> CustomerAccount.create(entity.getEntityId(),
-        new CustomerAccount.Dependencies(clock, orders.reservationLookup(accountSettings.orderAskTimeout()), accountSettings))));
-    CustomerCredit credit = CustomerCredit.sharded(system, orderSettings.customerAskTimeout());
+        new CustomerAccount.Dependencies(clock, orders.reservationLookup(accountSettings.orderAskTimeout()), accountSettings,
+            invoicing))));
+    CustomerCredit credit = CustomerCredit.sharded(system, timeout);
     sharding.init(Entity.of(Order.KEY, entity -> Order.create(entity.getEntityId(),
         new Order.Dependencies(clock, credit, orderSettings))));
+    sharding.init(Entity.of(NumberCounter.KEY, entity -> NumberCounter.create(entity.getEntityId())));
+    ActorRef<NumberBlockCache.Command> numberCache =
+        system.systemActorOf(NumberBlockCache.create(invoicing.numberBlockSize()), "invoice-numbers", Props.empty());
+    var numbers = NumberBlockCache.numbers(system, numberCache, Duration.ofSeconds(10));
+    sharding.init(Entity.of(Invoice.KEY, entity -> Invoice.create(entity.getEntityId(),
+        new Invoice.Dependencies(clock, numbers, invoicing))));
 
-    if (projections) {
-      TaggedProjections.<Order.Event>start(system, CreditReleaseProjection.NAME, "order", orderSettings.tagBuckets(),
-          () -> new CreditReleaseProjection(system, orderSettings.customerAskTimeout()));
-      TaggedProjections.<Order.Event>start(system, AlertsProjection.NAME, "order", orderSettings.tagBuckets(),
-          () -> new AlertsProjection(alerts));
+    Optional<ActorRef<DunningRunner.Command>> dunning = Optional.empty();
+    if (background) {
+      int orderBuckets = orderSettings.tagBuckets();
+      TaggedProjections.<Order.Event>start(system, CreditReleaseProjection.NAME, "order", orderBuckets,
+          () -> new CreditReleaseProjection(system, timeout));
+      TaggedProjections.<Order.Event>start(system, AlertsProjection.NAME, "order", orderBuckets,
+          () -> new AlertsProjection(stores.alerts()));
+      TaggedProjections.<Order.Event>start(system, InvoicingProjection.NAME, "order", orderBuckets,
+          () -> new InvoicingProjection(system, invoicing, clock, timeout));
+      TaggedProjections.<CustomerAccount.Event>start(system, LedgerProjection.NAME, "account", accountSettings.tagBuckets(),
+          () -> new LedgerProjection(system, stores.alerts(), stores.dunning(), invoicing, clock, timeout));
+      TaggedProjections.<Invoice.Event>start(system, InvoiceReadModelProjection.NAME, "invoice", invoicing.tagBuckets(),
+          () -> new InvoiceReadModelProjection(system, stores.invoices(), timeout));
+      dunning = Optional.of(ClusterSingleton.get(system).init(SingletonActor.of(
+          DunningRunner.create(stores.dunning(), clock, invoicing, timeout), "dunning-runner")));
     }
     return List.of(
         new CustomerRoutes(http, system),
-        new OrderRoutes(http, orders, orderSettings, new BatchIntake(http, orders, orderSettings)),
-        new AlertRoutes(http, alerts, clock),
+        new OrderRoutes(http, orders, orderSettings, invoicing, new BatchIntake(http, orders, orderSettings, invoicing)),
+        new InvoiceRoutes(http, system, stores.invoices()),
+        new AlertRoutes(http, stores.alerts(), clock),
+        new AdminRoutes(http, clock, dunning),
         new OpenApiRoutes(http));
   }
 }

@@ -6,6 +6,9 @@ import dev.o2c.http.HealthRoutes;
 import dev.o2c.http.HttpSettings;
 import dev.o2c.http.TenantRoutes;
 import dev.o2c.infra.BusinessClock;
+import dev.o2c.infra.AdjustableClock;
+import dev.o2c.invoice.CassandraDunningSchedule;
+import dev.o2c.invoice.CassandraInvoiceStore;
 import dev.o2c.reporting.CassandraAlertStore;
 import dev.o2c.infra.cassandra.CassandraSchema;
 import dev.o2c.infra.cassandra.CassandraSettings;
@@ -87,9 +90,12 @@ public final class O2cServer {
                   new ClusterMemberUp(system),
                   new CassandraRoundTrip(session, cassandra.keyspace(), cluster.selfMember().address().toString())),
               Duration.ofSeconds(3));
-      List<TenantRoutes> contexts = Contexts.start(
-          system, config, http, BusinessClock.system(), new CassandraAlertStore(session, cassandra.keyspace()),
-          config.getBoolean("o2c.projections.enabled"));
+      BusinessClock clock = config.getBoolean("o2c.test-clock.enabled") ? new AdjustableClock() : BusinessClock.system();
+      Contexts.Stores stores = new Contexts.Stores(
+          new CassandraAlertStore(session, cassandra.keyspace()),
+          new CassandraInvoiceStore(session, cassandra.keyspace()),
+          new CassandraDunningSchedule(session, cassandra.keyspace()));
+      List<TenantRoutes> contexts = Contexts.start(system, config, http, clock, stores, config.getBoolean("o2c.projections.enabled"));
       ApiGateway gateway = new ApiGateway(http, apiKeys, new HealthRoutes(http, readiness), contexts);
 
       ServerBinding binding =

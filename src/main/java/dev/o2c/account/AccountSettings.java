@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public record AccountSettings(
     int snapshotEvery, Duration reservationCheckInterval, Duration reservationConfirmAfter, Duration orderAskTimeout,
-    int reservationsPerCheck) {
+    int reservationsPerCheck, int tagBuckets) {
 
   public static AccountSettings fromConfig(Config config) {
     Config c = config.getConfig("o2c.customers");
@@ -18,6 +18,7 @@ public record AccountSettings(
         c.getDuration("reservation-check-interval"),
         c.getDuration("reservation-confirm-after"),
         c.getDuration("order-ask-timeout"),
-        c.getInt("reservations-per-check"));
+        c.getInt("reservations-per-check"),
+        c.getInt("tag-buckets"));
   }
 }

@@ -4,10 +4,13 @@ import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.CborSerializable;
 import dev.o2c.infra.EntityIds;
 import dev.o2c.infra.Rejection;
+import dev.o2c.invoice.DunningLevel;
+import dev.o2c.invoice.InvoicingSettings;
 import dev.o2c.money.Money;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,6 +77,29 @@ public final class CustomerAccount
   /** Release an order's reservation, if it has one. */
   public record ReleaseCredit(String orderId, String reason, ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * Record an issued invoice as a receivable: the order's reservation becomes an open balance
+   * (idempotent by invoice id; an invoice whose order was cancelled meanwhile is voided at once).
+   */
+  public record RecordReceivable(ReceivableInfo invoice, ActorRef<Done> replyTo) implements Command {}
+
+  /** Credit an invoice (idempotent by credit note id). */
+  public record IssueCreditNote(
+      String invoiceId, String creditNoteId, BigDecimal amount, String reason, String by, ActorRef<LedgerResult> replyTo)
+      implements Command {}
+
+  /** Void an invoice that has nothing applied to it. */
+  public record VoidInvoice(String invoiceId, String reason, String by, ActorRef<LedgerResult> replyTo) implements Command {}
+
+  /** The order of this invoice was cancelled: void the invoice or credit it in full. */
+  public record CancelInvoice(String invoiceId, String orderId, String by, ActorRef<Done> replyTo) implements Command {}
+
+  /** Take every dunning step the open invoices have reached by {@code today}. */
+  public record RunDunning(LocalDate today, ActorRef<DunningRun> replyTo) implements Command {}
+
+  /** A dunning run's outcome: the steps taken, and the next day a step falls due (null: none). */
+  public record DunningRun(int stepsTaken, LocalDate nextOn) implements CborSerializable {}
+
   /** Timer: ask the orders of unconfirmed reservations about them. */
   public record CheckReservations() implements Command {}
 
@@ -108,10 +134,31 @@ public final class CustomerAccount
     }
   }
 
+  /** An invoice became an open receivable; its order's reservation ends. */
+  public record ReceivableRecorded(
+      String invoiceId, String invoiceNumber, String orderId, String externalReference, String currency, BigDecimal total,
+      LocalDate issuedOn, LocalDate dueOn, Instant at) implements Event {}
+
+  /** A credit note: {@code appliedToInvoice} lowered the invoice's balance, {@code toAccountCredit} is the rest. */
+  public record CreditNoteIssued(
+      String creditNoteId, String invoiceId, BigDecimal amount, BigDecimal appliedToInvoice, BigDecimal toAccountCredit,
+      String reason, String by, Instant at) implements Event {}
+
+  public record InvoiceVoided(String invoiceId, String reason, String by, Instant at) implements Event {}
+
+  /** The order of an invoice not recorded yet was cancelled: its reservation ends, the invoice will be voided. */
+  public record InvoiceCancellationNoted(String invoiceId, String orderId, Instant at) implements Event {}
+
+  /** A dunning step on an invoice; {@code creditHold}: this step puts the customer on credit hold. */
+  public record DunningLevelRaised(
+      String invoiceId, String invoiceNumber, DunningLevel level, long daysOverdue, boolean creditHold, Instant at)
+      implements Event {}
+
   /** What an account needs besides its events. */
-  public record Dependencies(BusinessClock clock, ReservationLookup orders, AccountSettings settings) {}
+  public record Dependencies(BusinessClock clock, ReservationLookup orders, AccountSettings settings, InvoicingSettings invoicing) {}
 
   private final String tenantId;
+  private final String tag;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final Dependencies deps;
@@ -129,6 +176,7 @@ public final class CustomerAccount
         PersistenceId.of(KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.tenantId = EntityIds.tenantOf(entityId);
+    this.tag = "account-" + Math.floorMod(entityId.hashCode(), deps.settings().tagBuckets());
     this.context = context;
     this.timers = timers;
     this.deps = deps;
@@ -142,6 +190,13 @@ public final class CustomerAccount
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), 2);
+  }
+
+  /** Only the ledger's events are read by projections (invoices, dunning); credit reservations are not tagged. */
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return event instanceof ReceivableRecorded || event instanceof CreditNoteIssued || event instanceof InvoiceVoided
+        || event instanceof DunningLevelRaised ? Set.of(tag) : Set.of();
   }
 
   @Override
@@ -163,6 +218,11 @@ public final class CustomerAccount
         .onCommand(ReleaseCredit.class, this::release)
         .onCommand(CheckReservations.class, this::checkReservations)
         .onCommand(ReservationsChecked.class, this::reservationsChecked)
+        .onCommand(RecordReceivable.class, this::recordReceivable)
+        .onCommand(IssueCreditNote.class, this::issueCreditNote)
+        .onCommand(VoidInvoice.class, this::voidInvoice)
+        .onCommand(CancelInvoice.class, this::cancelInvoice)
+        .onCommand(RunDunning.class, this::runDunning)
         .build();
   }
 
@@ -171,11 +231,7 @@ public final class CustomerAccount
     return newEventHandlerBuilder().forAnyState().onAnyEvent(CustomerState::apply);
   }
 
-  private static CustomerResult view(CustomerState state) {
-    return state.exists()
-        ? new CustomerResult.Ok(CustomerView.of(state), false)
-        : new CustomerResult.Failed(Rejection.of(Rejection.Kind.NOT_FOUND, "There is no such customer."));
-  }
+
 
   private ReplyEffect<Event, CustomerState> create(CustomerState state, Create cmd) {
     NewCustomer c = cmd.customer();
@@ -185,7 +241,7 @@ public final class CustomerAccount
       if (cmd.creationKey() != null && cmd.creationKey().equals(origin.creationKey())) {
         if (hash.equals(origin.requestHash())) {
           // The first answer again: the account as its creation left it.
-          return Effect().reply(cmd.replyTo(), new CustomerResult.Ok(CustomerView.of(CustomerState.EMPTY.apply(origin)), true));
+          return Effect().reply(cmd.replyTo(), new CustomerResult.Ok(CustomerView.of(CustomerState.EMPTY.apply(origin), false), true));
         }
         return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.KEY_REUSED,
             "This Idempotency-Key was used for a different customer request."));
@@ -196,7 +252,7 @@ public final class CustomerAccount
     Created created = new Created(
         c.customerId(), c.name(), c.email(), c.currency(), c.creditLimit(), c.paymentTermsDays(), cmd.creationKey(), hash,
         cmd.by(), deps.clock().now());
-    return Effect().persist(created).thenReply(cmd.replyTo(), s -> new CustomerResult.Ok(CustomerView.of(s), false));
+    return Effect().persist(created).thenReply(cmd.replyTo(), s -> new CustomerResult.Ok(CustomerView.of(s, false), false));
   }
 
   private ReplyEffect<Event, CustomerState> update(CustomerState state, Update cmd) {
@@ -221,7 +277,7 @@ public final class CustomerAccount
         p.status() != null ? p.status() : state.status(),
         cmd.by(),
         deps.clock().now());
-    return Effect().persist(updated).thenReply(cmd.replyTo(), CustomerAccount::view);
+    return Effect().persist(updated).thenReply(cmd.replyTo(), this::view);
   }
 
   private ReplyEffect<Event, CustomerState> reserve(CustomerState state, ReserveCredit cmd) {
@@ -280,15 +336,125 @@ public final class CustomerAccount
     return null;
   }
 
-  private static List<CreditIssue> issues(CustomerState state, BigDecimal amount) {
+  private List<CreditIssue> issues(CustomerState state, BigDecimal amount) {
     List<CreditIssue> issues = new ArrayList<>();
-    if (state.status() == CustomerStatus.CREDIT_HOLD) {
+    if (state.status() == CustomerStatus.CREDIT_HOLD || dunningHold(state)) {
       issues.add(CreditIssue.CUSTOMER_CREDIT_HOLD);
     }
     if (amount.compareTo(state.availableCredit()) > 0) {
       issues.add(CreditIssue.CREDIT_LIMIT_EXCEEDED);
     }
     return issues;
+  }
+
+  /** On credit hold by dunning: an open invoice is at a dunning step that holds credit. */
+  private boolean dunningHold(CustomerState state) {
+    return deps.invoicing().tenant(tenantId).dunning().stream()
+        .filter(InvoicingSettings.Step::creditHold)
+        .anyMatch(step -> state.anyOpenInvoiceAt(step.level()));
+  }
+
+  private CustomerResult view(CustomerState state) {
+    return state.exists()
+        ? new CustomerResult.Ok(CustomerView.of(state, dunningHold(state)), false)
+        : new CustomerResult.Failed(Rejection.of(Rejection.Kind.NOT_FOUND, "There is no such customer."));
+  }
+
+  // --- The ledger of the customer's invoices ---------------------------------------------------
+
+  private ReplyEffect<Event, CustomerState> recordReceivable(CustomerState state, RecordReceivable cmd) {
+    ReceivableInfo i = cmd.invoice();
+    if (!state.exists() || state.knowsInvoice(i.invoiceId())) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    Instant now = deps.clock().now();
+    List<Event> events = new ArrayList<>(List.of(new ReceivableRecorded(
+        i.invoiceId(), i.invoiceNumber(), i.orderId(), i.externalReference(), i.currency(), i.total(), i.issuedOn(), i.dueOn(), now)));
+    if (state.cancelledInvoices().contains(i.invoiceId())) {
+      events.add(new InvoiceVoided(i.invoiceId(), "order cancelled", "system", now));
+    }
+    return Effect().persist(events).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  private ReplyEffect<Event, CustomerState> issueCreditNote(CustomerState state, IssueCreditNote cmd) {
+    CreditNoteIssued earlier = state.creditNotes().get(cmd.creditNoteId());
+    if (earlier != null) {
+      return Effect().reply(cmd.replyTo(), earlier.invoiceId().equals(cmd.invoiceId()) && earlier.amount().compareTo(cmd.amount()) == 0
+          ? new LedgerResult.CreditNote(CreditNote.of(earlier), true)
+          : new LedgerResult.Failed(Rejection.of(Rejection.Kind.KEY_REUSED,
+              "This Idempotency-Key was used for a different credit note.")));
+    }
+    LedgerResult refused = ledgerRefusal(state, cmd.invoiceId());
+    if (refused != null) {
+      return Effect().reply(cmd.replyTo(), refused);
+    }
+    if (state.settled().containsKey(cmd.invoiceId()) && state.settled().get(cmd.invoiceId()).voided()) {
+      return Effect().reply(cmd.replyTo(), illegal("The invoice is VOID; a void invoice cannot be credited.", "VOID"));
+    }
+    CreditNoteIssued note = Ledger.creditNote(
+        state, cmd.invoiceId(), cmd.creditNoteId(), cmd.amount(), cmd.reason(), cmd.by(), deps.clock().now());
+    return Effect().persist(note).thenReply(cmd.replyTo(), s -> new LedgerResult.CreditNote(CreditNote.of(note), false));
+  }
+
+  private ReplyEffect<Event, CustomerState> voidInvoice(CustomerState state, VoidInvoice cmd) {
+    LedgerResult refused = ledgerRefusal(state, cmd.invoiceId());
+    if (refused != null) {
+      return Effect().reply(cmd.replyTo(), refused);
+    }
+    Receivable open = state.receivables().get(cmd.invoiceId());
+    if (open == null) {
+      Receivable settled = state.settled().get(cmd.invoiceId());
+      return Effect().reply(cmd.replyTo(), settled.voided()
+          ? new LedgerResult.Voided(cmd.invoiceId(), cmd.reason(), cmd.by(), state.updatedAt())
+          : illegal("The invoice is settled; only an invoice with nothing applied to it can be voided.", "PAID"));
+    }
+    if (!open.untouched()) {
+      return Effect().reply(cmd.replyTo(), illegal(
+          "Payments, credit notes or write-offs are applied to the invoice; only an invoice with nothing applied can be voided.",
+          "PARTIALLY_PAID"));
+    }
+    InvoiceVoided voided = new InvoiceVoided(cmd.invoiceId(), cmd.reason(), cmd.by(), deps.clock().now());
+    return Effect()
+        .persist(voided)
+        .thenReply(cmd.replyTo(), s -> new LedgerResult.Voided(cmd.invoiceId(), voided.reason(), voided.by(), voided.at()));
+  }
+
+  private ReplyEffect<Event, CustomerState> cancelInvoice(CustomerState state, CancelInvoice cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    List<Event> events = Ledger.cancellation(state, cmd.invoiceId(), cmd.orderId(), cmd.by(), deps.clock().now());
+    return events.isEmpty()
+        ? Effect().reply(cmd.replyTo(), Done.getInstance())
+        : Effect().persist(events).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  private ReplyEffect<Event, CustomerState> runDunning(CustomerState state, RunDunning cmd) {
+    InvoicingSettings.Tenant settings = deps.invoicing().tenant(tenantId);
+    List<Event> steps = state.exists() ? Ledger.dunning(state, cmd.today(), settings, deps.clock().now()) : List.of();
+    if (steps.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), new DunningRun(0, Ledger.nextDunningDay(state, settings, cmd.today())));
+    }
+    steps.forEach(e -> context.getLog().warn("DUNNING tenant={} customer={} invoice={}: {}", tenantId, state.customerId(),
+        ((DunningLevelRaised) e).invoiceNumber(), ((DunningLevelRaised) e).level()));
+    return Effect().persist(steps).thenReply(cmd.replyTo(),
+        s -> new DunningRun(steps.size(), Ledger.nextDunningDay(s, settings, cmd.today())));
+  }
+
+  /** Why the ledger cannot act on an invoice it does not (yet) have; null when it has it. */
+  private static LedgerResult ledgerRefusal(CustomerState state, String invoiceId) {
+    if (!state.exists()) {
+      return new LedgerResult.Failed(Rejection.of(Rejection.Kind.NOT_FOUND, "There is no such customer."));
+    }
+    if (!state.knowsInvoice(invoiceId)) {
+      return new LedgerResult.Failed(Rejection.of(Rejection.Kind.UNAVAILABLE,
+          "The invoice is not on the customer's account yet (it was issued moments ago); retry shortly."));
+    }
+    return null;
+  }
+
+  private static LedgerResult illegal(String detail, String currentStatus) {
+    return new LedgerResult.Failed(new Rejection(Rejection.Kind.ILLEGAL_TRANSITION, detail, Map.of("currentStatus", currentStatus)));
   }
 
   private static CustomerResult failed(Rejection.Kind kind, String detail) {

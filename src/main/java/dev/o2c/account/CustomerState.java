@@ -12,15 +12,26 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import dev.o2c.invoice.DunningLevel;
+import java.util.Set;
 import org.pcollections.HashTreePMap;
+import org.pcollections.HashTreePSet;
 import org.pcollections.PMap;
+import org.pcollections.PSet;
 
 /**
  * A customer account: contact data, credit terms and the credit it has reserved for open orders.
  * Immutable; {@link #apply} returns the state after an event. Reservations are a persistent map,
  * so a customer with thousands of open orders is not copied on every event.
  *
- * <p>{@code reserved} is the sum of the reservations, kept as they change. {@code origin} is the
+ * <p>The account is the ledger of the customer's invoices: {@code receivables} are the open ones
+ * (their balances decide matching and dunning), {@code settled} those paid, credited or voided
+ * (kept so that a replayed event never opens one again), {@code cancelledInvoices} those whose
+ * order was cancelled before they were recorded, and {@code accountCredit} what the customer has
+ * to their good (credit notes beyond an invoice's balance).
+ *
+ * <p>{@code reserved} and {@code receivable} are the sums of the reservations and of the open
+ * balances, kept as they change. {@code origin} is the
  * event that opened the account (null until then): it holds the Idempotency-Key and request
  * fingerprint of the creation, and lets a retry get the first answer again.
  */
@@ -34,6 +45,12 @@ public record CustomerState(
     CustomerStatus status,
     Map<String, Reservation> reservations,
     BigDecimal reserved,
+    Map<String, Receivable> receivables,
+    BigDecimal receivable,
+    Map<String, Receivable> settled,
+    Set<String> cancelledInvoices,
+    BigDecimal accountCredit,
+    Map<String, CustomerAccount.CreditNoteIssued> creditNotes,
     Created origin,
     Instant updatedAt)
     implements CborSerializable {
@@ -52,10 +69,19 @@ public record CustomerState(
 
   public CustomerState {
     reservations = reservations instanceof PMap<String, Reservation> p ? p : HashTreePMap.from(reservations == null ? Map.of() : reservations);
+    receivables = receivables instanceof PMap<String, Receivable> p ? p : HashTreePMap.from(receivables == null ? Map.of() : receivables);
+    settled = settled instanceof PMap<String, Receivable> p ? p : HashTreePMap.from(settled == null ? Map.of() : settled);
+    cancelledInvoices = cancelledInvoices instanceof PSet<String> p ? p : HashTreePSet.from(cancelledInvoices == null ? Set.of() : cancelledInvoices);
+    receivable = receivable == null ? BigDecimal.ZERO : receivable;
+    accountCredit = accountCredit == null ? BigDecimal.ZERO : accountCredit;
+    creditNotes = creditNotes instanceof PMap<String, CustomerAccount.CreditNoteIssued> p
+        ? p : HashTreePMap.from(creditNotes == null ? Map.of() : creditNotes);
   }
 
   public static final CustomerState EMPTY =
-      new CustomerState(null, null, null, null, BigDecimal.ZERO, 0, CustomerStatus.ACTIVE, HashTreePMap.empty(), BigDecimal.ZERO, null, null);
+      new CustomerState(null, null, null, null, BigDecimal.ZERO, 0, CustomerStatus.ACTIVE, HashTreePMap.empty(), BigDecimal.ZERO,
+          HashTreePMap.empty(), BigDecimal.ZERO, HashTreePMap.empty(), HashTreePSet.empty(), BigDecimal.ZERO,
+          HashTreePMap.empty(), null, null);
 
   public boolean exists() {
     return origin != null;
@@ -65,9 +91,23 @@ public record CustomerState(
     return origin == null ? null : origin.at();
   }
 
-  /** Reservations of open orders plus open receivables (receivables come with invoicing). */
+  /** Reservations of open orders plus the balances of open invoices. */
   public BigDecimal creditUsed() {
-    return reserved;
+    return reserved.add(receivable);
+  }
+
+  /** What the customer owes: open invoice balances less the credit to their good. */
+  public BigDecimal balance() {
+    return receivable.subtract(accountCredit);
+  }
+
+  /** Whether an open invoice is at (or past) the given dunning level. */
+  public boolean anyOpenInvoiceAt(DunningLevel level) {
+    return receivables.values().stream().anyMatch(r -> r.dunningLevel().ordinal() >= level.ordinal());
+  }
+
+  public boolean knowsInvoice(String invoiceId) {
+    return receivables.containsKey(invoiceId) || settled.containsKey(invoiceId);
   }
 
   /** Credit limit minus credit used; negative after an approved override. */
@@ -79,12 +119,14 @@ public record CustomerState(
     if (event instanceof Created e) {
       return new CustomerState(
           e.customerId(), e.name(), e.email(), e.currency(), e.creditLimit(), e.paymentTermsDays(), CustomerStatus.ACTIVE,
-          HashTreePMap.empty(), Money.zero(e.currency()), e, e.at());
+          HashTreePMap.empty(), Money.zero(e.currency()),
+          HashTreePMap.empty(), Money.zero(e.currency()), HashTreePMap.empty(), HashTreePSet.empty(), Money.zero(e.currency()),
+          HashTreePMap.empty(), e, e.at());
     }
     if (event instanceof ProfileUpdated e) {
       return new CustomerState(
           customerId, e.name(), e.email(), currency, e.creditLimit(), e.paymentTermsDays(), e.status(), reservations,
-          reserved, origin, e.at());
+          reserved, receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, origin, e.at());
     }
     if (event instanceof CreditReserved e) {
       Reservation previous = reservations.get(e.orderId());
@@ -106,15 +148,45 @@ public record CustomerState(
       }
       return withReservations(confirmed, reserved, updatedAt);
     }
-    throw new IllegalStateException("Unknown event " + event);
+    return Ledger.apply(this, event);
   }
 
-  private PMap<String, Reservation> pmap() {
+  /** The same account with other reservations, receivables and credit. */
+  CustomerState with(
+      PMap<String, Reservation> reservations, BigDecimal reserved, PMap<String, Receivable> receivables, BigDecimal receivable,
+      PMap<String, Receivable> settled, PSet<String> cancelledInvoices, BigDecimal accountCredit, Instant at) {
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
+        receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, origin, at);
+  }
+
+  /** The same account, remembering a credit note (so that a retry of it is recognised). */
+  CustomerState withCreditNote(CustomerAccount.CreditNoteIssued note) {
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
+        receivables, receivable, settled, cancelledInvoices, accountCredit,
+        ((PMap<String, CustomerAccount.CreditNoteIssued>) creditNotes).plus(note.creditNoteId(), note), origin, updatedAt);
+  }
+
+  PMap<String, Receivable> receivablesMap() {
+    return (PMap<String, Receivable>) receivables;
+  }
+
+  PMap<String, Receivable> settledMap() {
+    return (PMap<String, Receivable>) settled;
+  }
+
+  PSet<String> cancelledSet() {
+    return (PSet<String>) cancelledInvoices;
+  }
+
+  PMap<String, Reservation> reservationsMap() {
     return (PMap<String, Reservation>) reservations;
   }
 
+  private PMap<String, Reservation> pmap() {
+    return reservationsMap();
+  }
+
   private CustomerState withReservations(PMap<String, Reservation> next, BigDecimal total, Instant at) {
-    return new CustomerState(
-        customerId, name, email, currency, creditLimit, paymentTermsDays, status, next, total, origin, at);
+    return with(next, total, receivablesMap(), receivable, settledMap(), cancelledSet(), accountCredit, at);
   }
 }

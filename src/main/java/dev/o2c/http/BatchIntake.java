@@ -1,6 +1,7 @@
 package dev.o2c.http;
 
 import dev.o2c.infra.ValidationException;
+import dev.o2c.invoice.InvoicingSettings;
 import dev.o2c.order.NewOrder;
 import dev.o2c.order.OrderRequests;
 import dev.o2c.order.OrderResult;
@@ -65,11 +66,13 @@ public final class BatchIntake extends ApiDirectives {
 
   private final OrderService orders;
   private final OrderSettings orderSettings;
+  private final InvoicingSettings invoicing;
 
-  public BatchIntake(HttpSettings settings, OrderService orders, OrderSettings orderSettings) {
+  public BatchIntake(HttpSettings settings, OrderService orders, OrderSettings orderSettings, InvoicingSettings invoicing) {
     super(settings);
     this.orders = orders;
     this.orderSettings = orderSettings;
+    this.invoicing = invoicing;
   }
 
   public Route route(Caller caller) {
@@ -157,7 +160,7 @@ public final class BatchIntake extends ApiDirectives {
     }
     NewOrder order;
     try {
-      order = OrderRequests.validate(item.order(), orderSettings.maxLines());
+      order = OrderRequests.validate(item.order(), orderSettings.maxLines(), invoicing.tenant(caller.tenantId()).tax()::knows);
     } catch (ValidationException e) {
       return CompletableFuture.completedFuture(ItemResult.failed(index, key, Problem.validation(e.getMessage(), e.errors())));
     }

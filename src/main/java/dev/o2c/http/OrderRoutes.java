@@ -1,6 +1,7 @@
 package dev.o2c.http;
 
 import dev.o2c.infra.EntityIds;
+import dev.o2c.invoice.InvoicingSettings;
 import dev.o2c.order.NewOrder;
 import dev.o2c.order.Order;
 import dev.o2c.order.OrderRequests;
@@ -27,12 +28,15 @@ public final class OrderRoutes extends ApiDirectives implements TenantRoutes {
 
   private final OrderService orders;
   private final OrderSettings orderSettings;
+  private final InvoicingSettings invoicing;
   private final BatchIntake batch;
 
-  public OrderRoutes(HttpSettings settings, OrderService orders, OrderSettings orderSettings, BatchIntake batch) {
+  public OrderRoutes(
+      HttpSettings settings, OrderService orders, OrderSettings orderSettings, InvoicingSettings invoicing, BatchIntake batch) {
     super(settings);
     this.orders = orders;
     this.orderSettings = orderSettings;
+    this.invoicing = invoicing;
     this.batch = batch;
   }
 
@@ -66,7 +70,7 @@ public final class OrderRoutes extends ApiDirectives implements TenantRoutes {
   }
 
   private Route place(Caller caller, String key, OrderRequests.Create body) {
-    NewOrder order = OrderRequests.validate(body, orderSettings.maxLines());
+    NewOrder order = OrderRequests.validate(body, orderSettings.maxLines(), invoicing.tenant(caller.tenantId()).tax()::knows);
     return onSuccess(() -> orders.place(caller, order, key), result -> {
       if (result instanceof OrderResult.Ok ok) {
         List<HttpHeader> headers = new ArrayList<>(List.of(Location.create("/v1/orders/" + ok.order().orderId())));

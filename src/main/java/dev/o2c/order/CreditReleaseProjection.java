@@ -13,9 +13,10 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 
 /**
- * Releases a customer's credit reservation when its order is cancelled or rejected: the order
- * records the change first, and this projection carries it to the account at least once (it
- * resumes from its offset after a crash; releasing twice is harmless).
+ * Carries an order's cancellation or rejection to its customer's account: the reservation is
+ * released, or, for an order already invoiced, the invoice is voided (nothing applied to it yet)
+ * or credited in full. The order records the change first, and this projection carries it to the
+ * account at least once (it resumes from its offset after a crash; every step is idempotent).
  */
 public final class CreditReleaseProjection extends Handler<EventEnvelope<Order.Event>> {
 
@@ -33,12 +34,22 @@ public final class CreditReleaseProjection extends Handler<EventEnvelope<Order.E
   public CompletionStage<Done> process(EventEnvelope<Order.Event> envelope) {
     String entityId = PersistenceId.extractEntityId(envelope.persistenceId());
     if (envelope.event() instanceof Order.Cancelled cancelled) {
+      if (cancelled.invoiceId() != null) {
+        return cancelInvoice(entityId, cancelled);
+      }
       return release(entityId, cancelled.customerId(), "order cancelled");
     }
     if (envelope.event() instanceof Order.Rejected rejected) {
       return release(entityId, rejected.customerId(), "order rejected");
     }
     return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  private CompletionStage<Done> cancelInvoice(String orderEntityId, Order.Cancelled cancelled) {
+    String tenantId = EntityIds.tenantOf(orderEntityId);
+    String orderId = EntityIds.idOf(orderEntityId);
+    return sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(tenantId, cancelled.customerId()))
+        .ask(replyTo -> new CustomerAccount.CancelInvoice(cancelled.invoiceId(), orderId, cancelled.by(), replyTo), timeout);
   }
 
   private CompletionStage<Done> release(String orderEntityId, String customerId, String reason) {

@@ -22,7 +22,7 @@ public record NewOrder(
     Fingerprint fingerprint = new Fingerprint().add(customerId).add(currency).add(channel).add(externalReference)
         .add(lines.size());
     for (OrderLine line : lines) {
-      fingerprint.add(line.sku()).add(line.quantity()).add(line.unitPrice());
+      fingerprint.add(line.sku()).add(line.quantity()).add(line.unitPrice()).add(line.taxCode());
     }
     return fingerprint.digest();
   }

@@ -63,6 +63,16 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   public record Get(ActorRef<OrderResult> replyTo) implements Command {}
 
+  /**
+   * Invoicing asks to give the order its invoice: accepted (idempotently) while the order is in
+   * one of {@code invoiceableIn}, refused once it is cancelled or rejected, so that an order is
+   * never invoiced after its cancellation (the reply tells which; it carries the order).
+   */
+  public record AttachInvoice(String invoiceId, Set<OrderStatus> invoiceableIn, ActorRef<OrderResult> replyTo) implements Command {}
+
+  /** The invoice's status changed: the order's payment status follows it. */
+  public record RecordPaymentStatus(PaymentStatus paymentStatus, ActorRef<OrderResult> replyTo) implements Command {}
+
   /** The customer account asks whether this order holds credit (healing after a crash). */
   public record GetReservationStatus(ActorRef<ReservationStatus> replyTo) implements Command {}
 
@@ -100,7 +110,12 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   public record Delivered(String note, String by, Instant at) implements Event {}
 
-  public record Cancelled(String customerId, String reason, String by, Instant at) implements Event {}
+  /** Cancelled; {@code invoiceId} is its invoice, if it had one (which is then voided or credited). */
+  public record Cancelled(String customerId, String invoiceId, String reason, String by, Instant at) implements Event {}
+
+  public record InvoiceAttached(String invoiceId, Instant at) implements Event {}
+
+  public record PaymentStatusChanged(PaymentStatus paymentStatus, Instant at) implements Event {}
 
   /** What an order needs besides its events. */
   public record Dependencies(BusinessClock clock, CustomerCredit credit, OrderSettings settings) {}
@@ -160,10 +175,12 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
         .onCommand(ApprovalAnswered.class, this::approvalAnswered)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), found(state)))
         .onCommand(GetReservationStatus.class, this::reservationStatus)
+        .onCommand(AttachInvoice.class, this::attachInvoice)
+        .onCommand(RecordPaymentStatus.class, this::recordPaymentStatus)
         .onCommand(Reject.class, (state, cmd) -> transition(state, cmd.replyTo(), Set.of(OrderStatus.ON_HOLD),
             () -> new Rejected(state.customerId(), cmd.reason(), cmd.by(), now())))
         .onCommand(Cancel.class, (state, cmd) -> transition(state, cmd.replyTo(), Set.of(OrderStatus.VERIFIED, OrderStatus.ON_HOLD),
-            () -> new Cancelled(state.customerId(), cmd.reason(), cmd.by(), now())))
+            () -> new Cancelled(state.customerId(), state.invoiceId(), cmd.reason(), cmd.by(), now())))
         .onCommand(Ship.class, (state, cmd) -> transition(state, cmd.replyTo(), Set.of(OrderStatus.VERIFIED),
             () -> new Shipped(cmd.carrier(), cmd.trackingNumber(), cmd.by(), now())))
         .onCommand(Deliver.class, (state, cmd) -> transition(state, cmd.replyTo(), Set.of(OrderStatus.SHIPPED),
@@ -299,6 +316,35 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
         ? ReservationStatus.unknown()
         : state.holdsCredit() ? ReservationStatus.reserving(state.total()) : ReservationStatus.notReserving();
     return Effect().reply(cmd.replyTo(), status);
+  }
+
+  // --- Invoicing -------------------------------------------------------------------------------
+
+  private ReplyEffect<Event, OrderState> attachInvoice(OrderState state, AttachInvoice cmd) {
+    if (pending != null) {
+      return Effect().stash();
+    }
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), notFound());
+    }
+    if (state.invoiceId() != null) {
+      return Effect().reply(cmd.replyTo(), new OrderResult.Ok(OrderView.of(state), false));
+    }
+    if (!cmd.invoiceableIn().contains(state.status())) {
+      return Effect().reply(cmd.replyTo(), illegal(state, null));
+    }
+    return Effect()
+        .persist(new InvoiceAttached(cmd.invoiceId(), now()))
+        .thenReply(cmd.replyTo(), s -> new OrderResult.Ok(OrderView.of(s), false));
+  }
+
+  private ReplyEffect<Event, OrderState> recordPaymentStatus(OrderState state, RecordPaymentStatus cmd) {
+    if (!state.exists() || state.paymentStatus() == cmd.paymentStatus()) {
+      return Effect().reply(cmd.replyTo(), found(state));
+    }
+    return Effect()
+        .persist(new PaymentStatusChanged(cmd.paymentStatus(), now()))
+        .thenReply(cmd.replyTo(), s -> new OrderResult.Ok(OrderView.of(s), false));
   }
 
   // --- Answers ---------------------------------------------------------------------------------

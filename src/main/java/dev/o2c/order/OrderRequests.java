@@ -14,8 +14,14 @@ public final class OrderRequests {
 
   private OrderRequests() {}
 
-  /** A line of an order request. */
-  public record Line(String sku, Long quantity, BigDecimal unitPrice) {}
+  /** A line of an order request; {@code taxCode} is optional. */
+  public record Line(String sku, Long quantity, BigDecimal unitPrice, String taxCode) {
+
+    /** A line without a tax code. */
+    public Line(String sku, Long quantity, BigDecimal unitPrice) {
+      this(sku, quantity, unitPrice, null);
+    }
+  }
 
   /** Body of {@code POST /v1/orders}. */
   public record Create(String customerId, String currency, List<Line> lines, String channel, String externalReference) {}
@@ -38,8 +44,16 @@ public final class OrderRequests {
   /** Optional body of ship. */
   public record Shipment(String carrier, String trackingNumber) {}
 
-  /** The valid order of a request: line totals and total computed exactly in the currency's scale. */
+  /** The valid order of a request whose tenant has no tax codes. */
   public static NewOrder validate(Create request, int maxLines) {
+    return validate(request, maxLines, code -> false);
+  }
+
+  /**
+   * The valid order of a request: line totals and total computed exactly in the currency's
+   * scale; a line's tax code must be one the tenant knows.
+   */
+  public static NewOrder validate(Create request, int maxLines, java.util.function.Predicate<String> knownTaxCode) {
     Validation v = new Validation();
     v.id("customerId", request.customerId());
     v.currency("currency", request.currency());
@@ -63,6 +77,9 @@ public final class OrderRequests {
         v.text(at + ".sku", line.sku(), 64);
         v.range(at + ".quantity", line.quantity(), 1, MAX_QUANTITY);
         v.amount(at + ".unitPrice", line.unitPrice(), request.currency(), true);
+        if (line.taxCode() != null && !knownTaxCode.test(line.taxCode())) {
+          v.error(at + ".taxCode", "is not a tax code of this tenant");
+        }
       }
     }
     v.orThrow("The order is not valid.");
@@ -75,7 +92,7 @@ public final class OrderRequests {
       BigDecimal unitPrice = Money.normalize(line.unitPrice(), currency);
       // Exact: a quantity times a price at the currency's scale needs no rounding.
       BigDecimal lineTotal = unitPrice.multiply(BigDecimal.valueOf(line.quantity()));
-      orderLines.add(new OrderLine(i + 1, line.sku(), line.quantity(), unitPrice, lineTotal));
+      orderLines.add(new OrderLine(i + 1, line.sku(), line.quantity(), unitPrice, lineTotal, line.taxCode()));
       total = total.add(lineTotal);
     }
     if (total.compareTo(Money.MAX_AMOUNT) >= 0) {

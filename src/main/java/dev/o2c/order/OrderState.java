@@ -63,9 +63,12 @@ public record OrderState(
     return placed.customerId();
   }
 
-  /** Whether the order holds credit on its customer's account now. */
+  /**
+   * Whether the order holds credit on its customer's account: reserved from verification until
+   * the account turns it into an open invoice balance (the account does that itself).
+   */
   public boolean holdsCredit() {
-    return exists() && OrderStatus.HOLDS_CREDIT.contains(status) && invoiceId == null;
+    return exists() && OrderStatus.HOLDS_CREDIT.contains(status);
   }
 
   public OrderState apply(Event event) {
@@ -92,6 +95,12 @@ public record OrderState(
     }
     if (event instanceof Cancelled e) {
       return next(OrderStatus.CANCELLED, e.at(), e.by(), e.reason(), approval, shipment);
+    }
+    if (event instanceof Order.InvoiceAttached e) {
+      return new OrderState(placed, status, paymentStatus, e.invoiceId(), approval, shipment, history, e.at());
+    }
+    if (event instanceof Order.PaymentStatusChanged e) {
+      return new OrderState(placed, status, e.paymentStatus(), invoiceId, approval, shipment, history, e.at());
     }
     throw new IllegalStateException("Unknown event " + event);
   }

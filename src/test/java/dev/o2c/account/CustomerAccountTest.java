@@ -57,7 +57,7 @@ class CustomerAccountTest {
               .withFallback(O2cConfig.load(ConfigFactory.parseString("pekko.actor.provider = local"))));
 
   private static final AccountSettings SETTINGS =
-      new AccountSettings(100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), 200);
+      new AccountSettings(100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 4);
   private static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
   /** Every test has an account of its own: the journal is shared by the whole class. */
   private static final AtomicInteger IDS = new AtomicInteger();
@@ -85,7 +85,8 @@ class CustomerAccountTest {
     // Commands, events and state must also come back from serialization equal to what went in.
     account = EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        CustomerAccount.create("acme:" + customerId, new CustomerAccount.Dependencies(clock, lookup, settings)),
+        CustomerAccount.create("acme:" + customerId, new CustomerAccount.Dependencies(clock, lookup, settings,
+            dev.o2c.invoice.InvoicingSettings.fromConfig(O2cConfig.load()))),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -707,7 +708,7 @@ class CustomerAccountTest {
   @Test
   void a_new_request_for_a_reservation_under_check_voids_the_orders_answer() {
     // A long ask timeout: the late answer below must arrive as an answer, not be dropped as a timeout.
-    startAccount(new AccountSettings(100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30), 200));
+    startAccount(new AccountSettings(100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30), 200, 4));
     create("1000.00");
     var late = new CompletableFuture<ReservationStatus>();
     orderAnswers.put("o1", () -> late);
@@ -736,7 +737,7 @@ class CustomerAccountTest {
   @Test
   void without_a_new_request_a_late_answer_of_a_check_still_counts() {
     // The control of the test above: the same late answer, with no new request, releases o1.
-    startAccount(new AccountSettings(100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30), 200));
+    startAccount(new AccountSettings(100, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30), 200, 4));
     create("1000.00");
     var late = new CompletableFuture<ReservationStatus>();
     orderAnswers.put("o1", () -> late);
@@ -754,7 +755,7 @@ class CustomerAccountTest {
 
   @Test
   void recovery_from_a_snapshot_and_the_events_after_it_gives_the_same_state() {
-    startAccount(new AccountSettings(2, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), 200));
+    startAccount(new AccountSettings(2, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1), 200, 4));
     create("1000.00");
     reserve("o1", "400.00");
     account.<CreditDecision>runCommand(r -> new ReserveCredit("o2", new BigDecimal("900.00"), "EUR", true, "alice", r));

@@ -84,7 +84,9 @@ class DomainRoutesTest extends JUnit5RouteTest {
     }
     Config config = config();
     HttpSettings http = HttpSettings.fromConfig(config);
-    var contexts = Contexts.start(typedSystem(), config, http, BusinessClock.system(), new InMemoryAlertStore(), false);
+    var contexts = Contexts.start(typedSystem(), config, http, BusinessClock.system(),
+        new Contexts.Stores(new InMemoryAlertStore(), new dev.o2c.support.InMemoryInvoiceStore(), new dev.o2c.support.InMemoryDunningSchedule()),
+        false);
     route = new ApiGateway(http, ApiKeys.fromConfig(config), new HealthRoutes(http, new Readiness(List.of(), Duration.ofSeconds(1))),
         contexts).route();
   }

@@ -1,0 +1,157 @@
+package dev.o2c.account;
+
+import dev.o2c.account.CustomerAccount.CreditNoteIssued;
+import dev.o2c.account.CustomerAccount.DunningLevelRaised;
+import dev.o2c.account.CustomerAccount.Event;
+import dev.o2c.account.CustomerAccount.InvoiceCancellationNoted;
+import dev.o2c.account.CustomerAccount.InvoiceVoided;
+import dev.o2c.account.CustomerAccount.ReceivableRecorded;
+import dev.o2c.invoice.DunningLevel;
+import dev.o2c.invoice.InvoicingSettings;
+import dev.o2c.money.Money;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.pcollections.PMap;
+
+/**
+ * The customer account as the ledger of its invoices, in plain Java: how each ledger event changes
+ * the account, and what a credit note, a void, a cancellation or a dunning run decides. The
+ * account entity persists what these functions decide; nothing here has side effects.
+ */
+final class Ledger {
+
+  private Ledger() {}
+
+  /** The state after a ledger event. */
+  static CustomerState apply(CustomerState s, Event event) {
+    if (event instanceof ReceivableRecorded e) {
+      PMap<String, CustomerState.Reservation> reservations = s.reservationsMap();
+      BigDecimal reserved = s.reserved();
+      CustomerState.Reservation reservation = reservations.get(e.orderId());
+      if (reservation != null) {
+        reservations = reservations.minus(e.orderId());
+        reserved = reserved.subtract(reservation.amount());
+      }
+      BigDecimal zero = Money.zero(e.currency());
+      Receivable receivable = new Receivable(e.invoiceId(), e.invoiceNumber(), e.orderId(), e.externalReference(), e.currency(),
+          e.total(), zero, zero, zero, e.total(), e.issuedOn(), e.dueOn(), DunningLevel.NONE, false);
+      return s.with(reservations, reserved, s.receivablesMap().plus(e.invoiceId(), receivable), s.receivable().add(e.total()),
+          s.settledMap(), s.cancelledSet().minus(e.invoiceId()), s.accountCredit(), e.at());
+    }
+    if (event instanceof CreditNoteIssued e) {
+      Receivable open = s.receivables().get(e.invoiceId());
+      CustomerState next = open == null ? s : close(s, open.credit(e.appliedToInvoice()), e.at());
+      return next.with(next.reservationsMap(), next.reserved(), next.receivablesMap(), next.receivable(), next.settledMap(),
+          next.cancelledSet(), next.accountCredit().add(e.toAccountCredit()), e.at())
+          .withCreditNote(e);
+    }
+    if (event instanceof InvoiceVoided e) {
+      Receivable open = s.receivables().get(e.invoiceId());
+      return open == null ? s : close(s, open.asVoided(), e.at());
+    }
+    if (event instanceof InvoiceCancellationNoted e) {
+      PMap<String, CustomerState.Reservation> reservations = s.reservationsMap();
+      CustomerState.Reservation reservation = reservations.get(e.orderId());
+      BigDecimal reserved = reservation == null ? s.reserved() : s.reserved().subtract(reservation.amount());
+      return s.with(reservations.minus(e.orderId()), reserved, s.receivablesMap(), s.receivable(), s.settledMap(),
+          s.cancelledSet().plus(e.invoiceId()), s.accountCredit(), e.at());
+    }
+    if (event instanceof DunningLevelRaised e) {
+      Receivable open = s.receivables().get(e.invoiceId());
+      if (open == null) {
+        return s;
+      }
+      return s.with(s.reservationsMap(), s.reserved(), s.receivablesMap().plus(e.invoiceId(), open.dunning(e.level())),
+          s.receivable(), s.settledMap(), s.cancelledSet(), s.accountCredit(), e.at());
+    }
+    throw new IllegalStateException("Unknown event " + event);
+  }
+
+  /**
+   * A receivable's new state: it stays open while something is owed, and moves to the settled
+   * invoices once nothing is (or it is void). The open balances' sum follows.
+   */
+  private static CustomerState close(CustomerState s, Receivable changed, Instant at) {
+    Receivable before = s.receivables().get(changed.invoiceId());
+    BigDecimal receivable = s.receivable().subtract(before.balance()).add(changed.voided() ? BigDecimal.ZERO : changed.balance());
+    boolean open = !changed.voided() && changed.balance().signum() > 0;
+    PMap<String, Receivable> receivables =
+        open ? s.receivablesMap().plus(changed.invoiceId(), changed) : s.receivablesMap().minus(changed.invoiceId());
+    PMap<String, Receivable> settled = open ? s.settledMap() : s.settledMap().plus(changed.invoiceId(), changed);
+    return s.with(s.reservationsMap(), s.reserved(), receivables, receivable, settled, s.cancelledSet(), s.accountCredit(), at);
+  }
+
+  /**
+   * A credit note of {@code amount} on an invoice: as much as its balance goes against the
+   * invoice, the rest becomes credit to the customer's good (an invoice balance never goes below
+   * zero). A settled invoice takes nothing: the whole amount becomes account credit.
+   */
+  static CreditNoteIssued creditNote(
+      CustomerState s, String invoiceId, String creditNoteId, BigDecimal amount, String reason, String by, Instant at) {
+    Receivable open = s.receivables().get(invoiceId);
+    BigDecimal applied = open == null ? Money.zero(s.currency()) : amount.min(open.balance());
+    return new CreditNoteIssued(creditNoteId, invoiceId, amount, applied, amount.subtract(applied), reason, by, at);
+  }
+
+  /**
+   * What cancelling an invoiced order does to its invoice: void it when nothing has been applied;
+   * otherwise credit it in full (what was paid becomes account credit); note it for later when
+   * the invoice has not reached the account yet; nothing when it is void already.
+   */
+  static List<Event> cancellation(CustomerState s, String invoiceId, String orderId, String by, Instant at) {
+    Receivable open = s.receivables().get(invoiceId);
+    Receivable settled = s.settled().get(invoiceId);
+    if (open == null && settled == null) {
+      return s.cancelledInvoices().contains(invoiceId) ? List.of() : List.of(new InvoiceCancellationNoted(invoiceId, orderId, at));
+    }
+    if (open != null && open.untouched()) {
+      return List.of(new InvoiceVoided(invoiceId, "order cancelled", by, at));
+    }
+    Receivable invoice = open != null ? open : settled;
+    if (invoice.voided() || s.creditNotes().containsKey(cancellationCreditNoteId(invoiceId))) {
+      return List.of();
+    }
+    return List.of(creditNote(s, invoiceId, cancellationCreditNoteId(invoiceId), invoice.total(), "order cancelled", by, at));
+  }
+
+  static String cancellationCreditNoteId(String invoiceId) {
+    return "cn_cancel_" + invoiceId;
+  }
+
+  /**
+   * A dunning run on {@code today}: every dunning step each open invoice has reached and not yet
+   * had, in order, one event each — none skipped when the run comes late, none repeated when it
+   * comes twice.
+   */
+  static List<Event> dunning(CustomerState s, LocalDate today, InvoicingSettings.Tenant settings, Instant at) {
+    List<Event> events = new ArrayList<>();
+    for (Receivable r : s.receivables().values()) {
+      long overdue = ChronoUnit.DAYS.between(r.dueOn(), today);
+      for (InvoicingSettings.Step step : settings.dunning()) {
+        if (step.level().ordinal() > r.dunningLevel().ordinal() && overdue >= step.daysOverdue()) {
+          events.add(new DunningLevelRaised(r.invoiceId(), r.invoiceNumber(), step.level(), overdue, step.creditHold(), at));
+        }
+      }
+    }
+    events.sort(java.util.Comparator.comparing(e -> ((DunningLevelRaised) e).invoiceId()));
+    return events;
+  }
+
+  /** The first day after {@code today} on which some open invoice reaches its next dunning step, or null. */
+  static LocalDate nextDunningDay(CustomerState s, InvoicingSettings.Tenant settings, LocalDate today) {
+    LocalDate next = null;
+    for (Receivable r : s.receivables().values()) {
+      InvoicingSettings.Step step = settings.nextStep(r.dunningLevel());
+      if (step != null) {
+        LocalDate day = r.dueOn().plusDays(step.daysOverdue());
+        day = day.isAfter(today) ? day : today.plusDays(1);
+        next = next == null || day.isBefore(next) ? day : next;
+      }
+    }
+    return next;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.o2c.account;
+
+import dev.o2c.infra.CborSerializable;
+import dev.o2c.invoice.DunningLevel;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+
+/**
+ * An invoice as the customer's account (the ledger) holds it: what is owed on it and how far it
+ * has been chased. Unless voided: paid + credited + writtenOff + balance = total.
+ */
+public record Receivable(
+    String invoiceId,
+    String invoiceNumber,
+    String orderId,
+    String externalReference,
+    String currency,
+    BigDecimal total,
+    BigDecimal paid,
+    BigDecimal credited,
+    BigDecimal writtenOff,
+    BigDecimal balance,
+    LocalDate issuedOn,
+    LocalDate dueOn,
+    DunningLevel dunningLevel,
+    boolean voided)
+    implements CborSerializable {
+
+  /** Nothing has been applied to it: it may still be voided. */
+  public boolean untouched() {
+    return paid.signum() == 0 && credited.signum() == 0 && writtenOff.signum() == 0;
+  }
+
+  /** After a credit note's {@code amount}; dunning ends once nothing is owed. */
+  public Receivable credit(BigDecimal amount) {
+    BigDecimal left = balance.subtract(amount);
+    return new Receivable(invoiceId, invoiceNumber, orderId, externalReference, currency, total, paid, credited.add(amount),
+        writtenOff, left, issuedOn, dueOn, left.signum() == 0 ? DunningLevel.NONE : dunningLevel, voided);
+  }
+
+  public Receivable dunning(DunningLevel level) {
+    return new Receivable(invoiceId, invoiceNumber, orderId, externalReference, currency, total, paid, credited, writtenOff, balance,
+        issuedOn, dueOn, level, voided);
+  }
+
+  /** Voided: nothing is owed and nothing will be. */
+  public Receivable asVoided() {
+    return new Receivable(invoiceId, invoiceNumber, orderId, externalReference, currency, total, paid, credited, writtenOff,
+        balance.subtract(balance), issuedOn, dueOn, DunningLevel.NONE, true);
+  }
+}

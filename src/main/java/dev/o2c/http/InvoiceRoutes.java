@@ -1,0 +1,213 @@
+package dev.o2c.http;
+
+import dev.o2c.account.CustomerAccount;
+import dev.o2c.account.CustomerResult;
+import dev.o2c.account.LedgerResult;
+import dev.o2c.infra.EntityIds;
+import dev.o2c.infra.FieldError;
+import dev.o2c.infra.Rejection;
+import dev.o2c.infra.ValidationException;
+import dev.o2c.invoice.Application;
+import dev.o2c.invoice.CreditNoteRequests;
+import dev.o2c.invoice.Invoice;
+import dev.o2c.invoice.InvoiceResult;
+import dev.o2c.invoice.InvoiceStore;
+import dev.o2c.invoice.InvoiceView;
+import dev.o2c.tenancy.Caller;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /v1/invoices} and {@code /v1/customers/{id}/invoices}: read invoices, credit them, void
+ * them. Changes of an invoice's balance are decided by the customer's account (the ledger), then
+ * recorded on the invoice before the answer, so that a read right after shows them.
+ */
+public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
+
+  static final String CREDIT_NOTE_KEY_SCOPE = "credit-notes";
+
+  private final ClusterSharding sharding;
+  private final InvoiceStore store;
+
+  public InvoiceRoutes(HttpSettings settings, ActorSystem<?> system, InvoiceStore store) {
+    super(settings);
+    this.sharding = ClusterSharding.get(system);
+    this.store = store;
+  }
+
+  @Override
+  public Route route(Caller caller) {
+    return concat(
+        pathPrefix("invoices", () -> concat(
+            pathEnd(() -> get(() -> parameter("number", number -> byNumber(caller, number)))),
+            pathPrefix(PathMatchers.segment(), invoiceId -> {
+              if (!EntityIds.isValidId(invoiceId)) {
+                return completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no such invoice."));
+              }
+              return concat(
+                  pathEnd(() -> get(() -> answer(invoice(caller, invoiceId, Invoice.Get::new)))),
+                  path("credit-notes", () -> post(() -> idempotencyKey(key ->
+                      jsonBody(CreditNoteRequests.Create.class, body -> creditNote(caller, invoiceId, key, body))))),
+                  path("void", () -> post(() -> optionalJsonBody(CreditNoteRequests.Void.class, new CreditNoteRequests.Void(null),
+                      body -> voidInvoice(caller, invoiceId, body)))));
+            }))),
+        pathPrefix(PathMatchers.segment("customers").slash(PathMatchers.segment()).slash("invoices"), customerId ->
+            pathEnd(() -> get(() -> parameterOptional("status", status -> parameterOptional("limit", limit ->
+                parameterOptional("pageToken", token -> customerInvoices(caller, customerId, status.orElse("all"),
+                    limit.orElse("50"), token.orElse(null)))))))));
+  }
+
+  private Route byNumber(Caller caller, String number) {
+    return onSuccess(() -> store.byNumber(caller.tenantId(), number), found -> found
+        .map(invoiceId -> answer(invoice(caller, invoiceId, Invoice.Get::new)))
+        .orElseGet(() -> completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no invoice with number " + number + "."))));
+  }
+
+  private Route customerInvoices(Caller caller, String customerId, String status, String limitText, String token) {
+    InvoiceStore.Filter filter;
+    int limit;
+    try {
+      filter = InvoiceStore.Filter.valueOf(status.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid("status", "must be open, paid or all");
+    }
+    try {
+      limit = Integer.parseInt(limitText);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 500) {
+      throw invalid("limit", "must be a whole number from 1 to 500");
+    }
+    if (!EntityIds.isValidId(customerId)) {
+      return completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no such customer."));
+    }
+    int pageSize = limit;
+    CompletionStage<Object> page = sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(caller.tenantId(), customerId))
+        .<CustomerResult>ask(CustomerAccount.Get::new, settings.askTimeout())
+        .thenCompose(customer -> {
+          if (!(customer instanceof CustomerResult.Ok)) {
+            return CompletableFuture.completedFuture((Object) ((CustomerResult.Failed) customer).rejection());
+          }
+          return store.ofCustomer(caller.tenantId(), customerId, filter, pageSize, token)
+              .<Object>thenApply(p -> p)
+              .exceptionally(e -> {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof IllegalArgumentException) {
+                  throw invalid("pageToken", "is not a page token of this list");
+                }
+                throw new java.util.concurrent.CompletionException(cause);
+              });
+        });
+    return onSuccess(() -> page, result -> {
+      if (result instanceof Rejection rejection) {
+        return complete(rejected(rejection));
+      }
+      InvoiceStore.Page p = (InvoiceStore.Page) result;
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("invoices", p.invoices());
+      body.put("nextPageToken", p.nextPageToken());
+      return complete(json(200, body));
+    });
+  }
+
+  private Route creditNote(Caller caller, String invoiceId, String key, CreditNoteRequests.Create body) {
+    String creditNoteId = key == null
+        ? EntityIds.random("cn")
+        : EntityIds.derived("cn", caller.tenantId(), CREDIT_NOTE_KEY_SCOPE + ":" + invoiceId, key);
+    CompletionStage<Object> outcome = invoice(caller, invoiceId, Invoice.Get::new).thenCompose(found -> {
+      if (!(found instanceof InvoiceResult.Ok ok)) {
+        return CompletableFuture.completedFuture((Object) ((InvoiceResult.Failed) found).rejection());
+      }
+      InvoiceView invoice = ok.invoice();
+      BigDecimal amount = CreditNoteRequests.amount(body, invoice);
+      return account(caller, invoice.customerId(),
+              replyTo -> new CustomerAccount.IssueCreditNote(invoiceId, creditNoteId, amount, body.reason().strip(), caller.principal(), replyTo))
+          .thenCompose(ledger -> {
+            if (!(ledger instanceof LedgerResult.CreditNote note)) {
+              return CompletableFuture.completedFuture((Object) ((LedgerResult.Failed) ledger).rejection());
+            }
+            var cn = note.creditNote();
+            CompletionStage<InvoiceResult> recorded = cn.appliedToInvoice().signum() == 0
+                ? invoice(caller, invoiceId, Invoice.Get::new)
+                : invoice(caller, invoiceId, replyTo -> new Invoice.RecordApplication(new Application(
+                    cn.creditNoteId(), Application.Kind.CREDIT_NOTE, cn.appliedToInvoice(), cn.creditNoteId(), null, cn.reason(), cn.at()),
+                    replyTo));
+            return recorded.thenApply(after -> {
+              Map<String, Object> answer = new LinkedHashMap<>();
+              answer.put("creditNote", cn);
+              answer.put("invoice", after instanceof InvoiceResult.Ok a ? a.invoice() : invoice);
+              answer.put("replayed", note.replayed());
+              return (Object) answer;
+            });
+          });
+    });
+    return onSuccess(() -> outcome, result -> {
+      if (result instanceof Rejection rejection) {
+        return complete(rejected(rejection));
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> answer = (Map<String, Object>) result;
+      boolean replayed = (Boolean) answer.remove("replayed");
+      List<HttpHeader> headers = new ArrayList<>(List.of(Location.create("/v1/invoices/" + invoiceId)));
+      if (replayed) {
+        headers.add(RawHeader.create(IDEMPOTENT_REPLAYED, "true"));
+      }
+      return complete(json(201, answer, headers));
+    });
+  }
+
+  private Route voidInvoice(Caller caller, String invoiceId, CreditNoteRequests.Void body) {
+    String reason = body.reason() == null || body.reason().isBlank() ? "voided" : body.reason().strip();
+    CompletionStage<Object> outcome = invoice(caller, invoiceId, Invoice.Get::new).thenCompose(found -> {
+      if (!(found instanceof InvoiceResult.Ok ok)) {
+        return CompletableFuture.completedFuture((Object) ((InvoiceResult.Failed) found).rejection());
+      }
+      return account(caller, ok.invoice().customerId(),
+              replyTo -> new CustomerAccount.VoidInvoice(invoiceId, reason, caller.principal(), replyTo))
+          .thenCompose(ledger -> ledger instanceof LedgerResult.Voided voided
+              ? invoice(caller, invoiceId, replyTo -> new Invoice.RecordVoid(voided.reason(), voided.by(), voided.at(), replyTo))
+                  .thenApply(r -> (Object) r)
+              : CompletableFuture.completedFuture((Object) ((LedgerResult.Failed) ledger).rejection()));
+    });
+    return onSuccess(() -> outcome, result -> result instanceof Rejection rejection
+        ? complete(rejected(rejection))
+        : answer(CompletableFuture.completedFuture((InvoiceResult) result)));
+  }
+
+  private CompletionStage<InvoiceResult> invoice(
+      Caller caller, String invoiceId, Function<ActorRef<InvoiceResult>, Invoice.Command> command) {
+    return sharding.entityRefFor(Invoice.KEY, EntityIds.entityId(caller.tenantId(), invoiceId)).ask(command::apply, settings.askTimeout());
+  }
+
+  private CompletionStage<LedgerResult> account(
+      Caller caller, String customerId, Function<ActorRef<LedgerResult>, CustomerAccount.Command> command) {
+    return sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(caller.tenantId(), customerId))
+        .ask(command::apply, settings.askTimeout());
+  }
+
+  private Route answer(CompletionStage<InvoiceResult> result) {
+    return onSuccess(() -> result, answer -> answer instanceof InvoiceResult.Ok ok
+        ? complete(json(200, ok.invoice()))
+        : complete(rejected(((InvoiceResult.Failed) answer).rejection())));
+  }
+
+  private static ValidationException invalid(String field, String message) {
+    return new ValidationException("A query parameter is not valid.", List.of(new FieldError(field, message)));
+  }
+}

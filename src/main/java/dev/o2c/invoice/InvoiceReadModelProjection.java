@@ -1,0 +1,61 @@
+package dev.o2c.invoice;
+
+import dev.o2c.infra.EntityIds;
+import dev.o2c.order.Order;
+import dev.o2c.order.OrderResult;
+import dev.o2c.order.PaymentStatus;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.javadsl.Handler;
+
+/**
+ * Keeps the invoice read models (by number, by customer) as each invoice is now, and the order's
+ * payment status in step with its invoice. On every invoice event it reads the invoice and
+ * rewrites its rows: keyed upserts, so a replayed event changes nothing.
+ */
+public final class InvoiceReadModelProjection extends Handler<EventEnvelope<Invoice.Event>> {
+
+  public static final String NAME = "invoice-read-models";
+
+  private final ClusterSharding sharding;
+  private final InvoiceStore store;
+  private final Duration timeout;
+
+  public InvoiceReadModelProjection(ActorSystem<?> system, InvoiceStore store, Duration timeout) {
+    this.sharding = ClusterSharding.get(system);
+    this.store = store;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public CompletionStage<Done> process(EventEnvelope<Invoice.Event> envelope) {
+    String invoiceEntityId = PersistenceId.extractEntityId(envelope.persistenceId());
+    String tenantId = EntityIds.tenantOf(invoiceEntityId);
+    return sharding.entityRefFor(Invoice.KEY, invoiceEntityId)
+        .<InvoiceResult>ask(Invoice.Get::new, timeout)
+        .thenCompose(result -> {
+          if (!(result instanceof InvoiceResult.Ok ok)) {
+            throw new IllegalStateException("Invoice " + invoiceEntityId + " could not be read: " + result);
+          }
+          InvoiceView invoice = ok.invoice();
+          return store.save(tenantId, InvoiceStore.Summary.of(invoice))
+              .thenCompose(saved -> sharding.entityRefFor(Order.KEY, EntityIds.entityId(tenantId, invoice.orderId()))
+                  .<OrderResult>ask(replyTo -> new Order.RecordPaymentStatus(paymentStatus(invoice.status()), replyTo), timeout))
+              .thenApply(recorded -> Done.getInstance());
+        });
+  }
+
+  /** What an invoice's status means for its order's payment status. */
+  static PaymentStatus paymentStatus(InvoiceStatus status) {
+    return switch (status) {
+      case PAID -> PaymentStatus.PAID;
+      case PARTIALLY_PAID -> PaymentStatus.PARTIALLY_PAID;
+      case ISSUED, VOID, WRITTEN_OFF -> PaymentStatus.UNPAID;
+    };
+  }
+}
