@@ -380,6 +380,7 @@ public final class CustomerAccount
     CreditNoteIssued earlier = state.creditNotes().get(cmd.creditNoteId());
     if (earlier != null) {
       return Effect().reply(cmd.replyTo(), earlier.invoiceId().equals(cmd.invoiceId()) && earlier.amount().compareTo(cmd.amount()) == 0
+              && earlier.reason().equals(cmd.reason())
           ? new LedgerResult.CreditNote(CreditNote.of(earlier), true)
           : new LedgerResult.Failed(Rejection.of(Rejection.Kind.KEY_REUSED,
               "This Idempotency-Key was used for a different credit note.")));
@@ -404,8 +405,9 @@ public final class CustomerAccount
     Receivable open = state.receivables().get(cmd.invoiceId());
     if (open == null) {
       Receivable settled = state.settled().get(cmd.invoiceId());
-      return Effect().reply(cmd.replyTo(), settled.voided()
-          ? new LedgerResult.Voided(cmd.invoiceId(), cmd.reason(), cmd.by(), state.updatedAt())
+      InvoiceVoided voiding = settled.voiding();
+      return Effect().reply(cmd.replyTo(), voiding != null
+          ? new LedgerResult.Voided(cmd.invoiceId(), voiding.reason(), voiding.by(), voiding.at())
           : illegal("The invoice is settled; only an invoice with nothing applied to it can be voided.", "PAID"));
     }
     if (!open.untouched()) {

@@ -38,7 +38,7 @@ final class Ledger {
       }
       BigDecimal zero = Money.zero(e.currency());
       Receivable receivable = new Receivable(e.invoiceId(), e.invoiceNumber(), e.orderId(), e.externalReference(), e.currency(),
-          e.total(), zero, zero, zero, e.total(), e.issuedOn(), e.dueOn(), DunningLevel.NONE, false);
+          e.total(), zero, zero, zero, e.total(), e.issuedOn(), e.dueOn(), DunningLevel.NONE, null);
       return s.with(reservations, reserved, s.receivablesMap().plus(e.invoiceId(), receivable), s.receivable().add(e.total()),
           s.settledMap(), s.cancelledSet().minus(e.invoiceId()), s.accountCredit(), e.at());
     }
@@ -51,7 +51,7 @@ final class Ledger {
     }
     if (event instanceof InvoiceVoided e) {
       Receivable open = s.receivables().get(e.invoiceId());
-      return open == null ? s : close(s, open.asVoided(), e.at());
+      return open == null ? s : close(s, open.voidedBy(e), e.at());
     }
     if (event instanceof InvoiceCancellationNoted e) {
       PMap<String, CustomerState.Reservation> reservations = s.reservationsMap();
@@ -99,8 +99,9 @@ final class Ledger {
 
   /**
    * What cancelling an invoiced order does to its invoice: void it when nothing has been applied;
-   * otherwise credit it in full (what was paid becomes account credit); note it for later when
-   * the invoice has not reached the account yet; nothing when it is void already.
+   * otherwise credit in full what is not credited or written off already (so what was paid
+   * becomes account credit, and nothing is credited twice); note it for later when the invoice has
+   * not reached the account yet; nothing when it is void or fully credited already.
    */
   static List<Event> cancellation(CustomerState s, String invoiceId, String orderId, String by, Instant at) {
     Receivable open = s.receivables().get(invoiceId);
@@ -112,10 +113,11 @@ final class Ledger {
       return List.of(new InvoiceVoided(invoiceId, "order cancelled", by, at));
     }
     Receivable invoice = open != null ? open : settled;
-    if (invoice.voided() || s.creditNotes().containsKey(cancellationCreditNoteId(invoiceId))) {
+    BigDecimal uncredited = invoice.total().subtract(invoice.credited()).subtract(invoice.writtenOff());
+    if (invoice.voided() || uncredited.signum() == 0 || s.creditNotes().containsKey(cancellationCreditNoteId(invoiceId))) {
       return List.of();
     }
-    return List.of(creditNote(s, invoiceId, cancellationCreditNoteId(invoiceId), invoice.total(), "order cancelled", by, at));
+    return List.of(creditNote(s, invoiceId, cancellationCreditNoteId(invoiceId), uncredited, "order cancelled", by, at));
   }
 
   static String cancellationCreditNoteId(String invoiceId) {

@@ -69,7 +69,7 @@ public final class LedgerProjection extends Handler<EventEnvelope<CustomerAccoun
     }
     if (event instanceof CustomerAccount.DunningLevelRaised e) {
       Alert alert = new Alert("dunning:" + e.invoiceId() + ":" + e.level(), "DUNNING", e.at(), e.level().name(),
-          "Invoice " + e.invoiceNumber() + " is " + e.daysOverdue() + " days overdue: " + e.level()
+          "Invoice " + e.invoiceNumber() + " is " + e.daysOverdue() + (e.daysOverdue() == 1 ? " day" : " days") + " overdue: " + e.level()
               + (e.creditHold() ? "; the customer is on credit hold until it is settled." : "."),
           null, customerId, e.invoiceId());
       return alerts.save(tenantId, alert)

@@ -7,7 +7,8 @@ import java.time.LocalDate;
 
 /**
  * An invoice as the customer's account (the ledger) holds it: what is owed on it and how far it
- * has been chased. Unless voided: paid + credited + writtenOff + balance = total.
+ * has been chased. Unless voided: paid + credited + writtenOff + balance = total. {@code voiding}
+ * is the void of a void invoice (why, by whom, when), null otherwise.
  */
 public record Receivable(
     String invoiceId,
@@ -23,8 +24,12 @@ public record Receivable(
     LocalDate issuedOn,
     LocalDate dueOn,
     DunningLevel dunningLevel,
-    boolean voided)
+    CustomerAccount.InvoiceVoided voiding)
     implements CborSerializable {
+
+  public boolean voided() {
+    return voiding != null;
+  }
 
   /** Nothing has been applied to it: it may still be voided. */
   public boolean untouched() {
@@ -35,17 +40,17 @@ public record Receivable(
   public Receivable credit(BigDecimal amount) {
     BigDecimal left = balance.subtract(amount);
     return new Receivable(invoiceId, invoiceNumber, orderId, externalReference, currency, total, paid, credited.add(amount),
-        writtenOff, left, issuedOn, dueOn, left.signum() == 0 ? DunningLevel.NONE : dunningLevel, voided);
+        writtenOff, left, issuedOn, dueOn, left.signum() == 0 ? DunningLevel.NONE : dunningLevel, voiding);
   }
 
   public Receivable dunning(DunningLevel level) {
     return new Receivable(invoiceId, invoiceNumber, orderId, externalReference, currency, total, paid, credited, writtenOff, balance,
-        issuedOn, dueOn, level, voided);
+        issuedOn, dueOn, level, voiding);
   }
 
   /** Voided: nothing is owed and nothing will be. */
-  public Receivable asVoided() {
+  public Receivable voidedBy(CustomerAccount.InvoiceVoided voided) {
     return new Receivable(invoiceId, invoiceNumber, orderId, externalReference, currency, total, paid, credited, writtenOff,
-        balance.subtract(balance), issuedOn, dueOn, DunningLevel.NONE, true);
+        balance.subtract(balance), issuedOn, dueOn, DunningLevel.NONE, voided);
   }
 }

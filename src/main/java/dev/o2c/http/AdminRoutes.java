@@ -36,11 +36,10 @@ public final class AdminRoutes extends ApiDirectives implements TenantRoutes {
   public Route route(Caller caller) {
     return pathPrefix("admin", () -> path("clock", () -> concat(
         get(() -> complete(json(200, view()))),
-        post(() -> jsonBody(ClockRequest.class, body -> {
-          if (!(clock instanceof AdjustableClock adjustable)) {
-            return completeProblem(Problem.of(ProblemType.NOT_FOUND,
-                "The test clock is not enabled on this server (o2c.test-clock.enabled, env O2C_TEST_CLOCK)."));
-          }
+        post(() -> !(clock instanceof AdjustableClock adjustable)
+            ? completeProblem(Problem.of(ProblemType.NOT_FOUND,
+                "The test clock is not enabled on this server (o2c.test-clock.enabled, env O2C_TEST_CLOCK)."))
+            : jsonBody(ClockRequest.class, body -> {
           if (body.date() == null) {
             throw new ValidationException("The request is not valid.", List.of(new FieldError("date", "is required")));
           }

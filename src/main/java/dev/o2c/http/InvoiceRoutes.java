@@ -129,7 +129,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
   private Route creditNote(Caller caller, String invoiceId, String key, CreditNoteRequests.Create body) {
     String creditNoteId = key == null
         ? EntityIds.random("cn")
-        : EntityIds.derived("cn", caller.tenantId(), CREDIT_NOTE_KEY_SCOPE + ":" + invoiceId, key);
+        : EntityIds.derived("cn", caller.tenantId(), CREDIT_NOTE_KEY_SCOPE, key);
     CompletionStage<Object> outcome = invoice(caller, invoiceId, Invoice.Get::new).thenCompose(found -> {
       if (!(found instanceof InvoiceResult.Ok ok)) {
         return CompletableFuture.completedFuture((Object) ((InvoiceResult.Failed) found).rejection());
@@ -173,7 +173,8 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
   }
 
   private Route voidInvoice(Caller caller, String invoiceId, CreditNoteRequests.Void body) {
-    String reason = body.reason() == null || body.reason().isBlank() ? "voided" : body.reason().strip();
+    new dev.o2c.infra.Validation().optionalText("reason", body.reason(), 500).orThrow("The request is not valid.");
+    String reason = body.reason() == null ? "voided" : body.reason().strip();
     CompletionStage<Object> outcome = invoice(caller, invoiceId, Invoice.Get::new).thenCompose(found -> {
       if (!(found instanceof InvoiceResult.Ok ok)) {
         return CompletableFuture.completedFuture((Object) ((InvoiceResult.Failed) found).rejection());

@@ -45,17 +45,20 @@ public final class InvoiceReadModelProjection extends Handler<EventEnvelope<Invo
           InvoiceView invoice = ok.invoice();
           return store.save(tenantId, InvoiceStore.Summary.of(invoice))
               .thenCompose(saved -> sharding.entityRefFor(Order.KEY, EntityIds.entityId(tenantId, invoice.orderId()))
-                  .<OrderResult>ask(replyTo -> new Order.RecordPaymentStatus(paymentStatus(invoice.status()), replyTo), timeout))
+                  .<OrderResult>ask(replyTo -> new Order.RecordPaymentStatus(paymentStatus(invoice), replyTo), timeout))
               .thenApply(recorded -> Done.getInstance());
         });
   }
 
-  /** What an invoice's status means for its order's payment status. */
-  static PaymentStatus paymentStatus(InvoiceStatus status) {
-    return switch (status) {
-      case PAID -> PaymentStatus.PAID;
-      case PARTIALLY_PAID -> PaymentStatus.PARTIALLY_PAID;
-      case ISSUED, VOID, WRITTEN_OFF -> PaymentStatus.UNPAID;
-    };
+  /**
+   * The order's payment status: what has been paid on its invoice. Nothing paid is UNPAID even
+   * when credit notes settled the invoice (a cancelled order's, say); paid with nothing left owed
+   * is PAID; anything between is PARTIALLY_PAID.
+   */
+  static PaymentStatus paymentStatus(InvoiceView invoice) {
+    if (invoice.status() == InvoiceStatus.VOID || invoice.amountPaid().signum() == 0) {
+      return PaymentStatus.UNPAID;
+    }
+    return invoice.balance().signum() == 0 ? PaymentStatus.PAID : PaymentStatus.PARTIALLY_PAID;
   }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.o2c.account.CreditIssue;
 import dev.o2c.account.CustomerStatus;
+import dev.o2c.invoice.DunningLevel;
+import dev.o2c.invoice.InvoiceStatus;
 import dev.o2c.order.OrderStatus;
 import dev.o2c.order.PaymentStatus;
 import java.nio.file.Files;
@@ -38,7 +40,8 @@ class OpenApiDocumentTest {
             "/health/live", "/health/ready", "/v1/customers", "/v1/customers/{customerId}", "/v1/orders",
             "/v1/orders/batch", "/v1/orders/{orderId}", "/v1/orders/{orderId}/approve", "/v1/orders/{orderId}/reject",
             "/v1/orders/{orderId}/ship", "/v1/orders/{orderId}/deliver", "/v1/orders/{orderId}/cancel", "/v1/alerts",
-            "/v1/openapi.yaml")),
+            "/v1/openapi.yaml", "/v1/invoices", "/v1/invoices/{invoiceId}", "/v1/invoices/{invoiceId}/credit-notes",
+            "/v1/invoices/{invoiceId}/void", "/v1/customers/{customerId}/invoices", "/v1/admin/clock")),
         paths);
   }
 
@@ -52,7 +55,8 @@ class OpenApiDocumentTest {
       }
     }
     for (Enum<?>[] values : List.<Enum<?>[]>of(
-        OrderStatus.values(), PaymentStatus.values(), CustomerStatus.values(), CreditIssue.values())) {
+        OrderStatus.values(), PaymentStatus.values(), CustomerStatus.values(), CreditIssue.values(), InvoiceStatus.values(),
+        DunningLevel.values())) {
       for (Enum<?> value : values) {
         if (!text.contains(value.name())) {
           missing.add(value.name());

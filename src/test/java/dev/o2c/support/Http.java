@@ -15,9 +15,16 @@ public final class Http {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
+  private final java.util.Map<String, String> headers;
 
   public Http(String baseUrl) {
+    this(baseUrl, java.util.Map.of());
+  }
+
+  /** A client that sends these headers (an API key, say) with every request. */
+  public Http(String baseUrl, java.util.Map<String, String> headers) {
     this.baseUrl = baseUrl;
+    this.headers = java.util.Map.copyOf(headers);
   }
 
   public String baseUrl() {
@@ -48,7 +55,9 @@ public final class Http {
   }
 
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+    headers.forEach(request::header);
+    return request;
   }
 
   public Response get(String path) {

@@ -17,7 +17,7 @@ public final class TestServer implements AutoCloseable {
 
   private TestServer(O2cServer server) {
     this.server = server;
-    this.http = new Http("http://127.0.0.1:" + server.httpAddress().getPort());
+    this.http = new Http("http://127.0.0.1:" + server.httpAddress().getPort(), java.util.Map.of("X-API-Key", DEV_KEY));
   }
 
   /** Starts a server on {@code keyspace} (created if need be) with the given overrides. */
@@ -40,7 +40,7 @@ public final class TestServer implements AutoCloseable {
 
   /** A request with the development tenant's API key. */
   public HttpRequest.Builder request(String path) {
-    return http.request(path).header("X-API-Key", DEV_KEY);
+    return http.request(path);
   }
 
   public Http.Response get(String path) {
