@@ -210,19 +210,32 @@ public final class CustomerAccount
   public CommandHandlerWithReply<Command, Event, CustomerState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(Create.class, this::create)
-        .onCommand(Update.class, this::update)
-        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), view(state)))
-        .onCommand(ReserveCredit.class, this::reserve)
-        .onCommand(CheckCredit.class, this::check)
-        .onCommand(ReleaseCredit.class, this::release)
+        .onCommand(Create.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.create(s, c, now())))
+        .onCommand(Update.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.update(s, c, now(), dunningHold(s))))
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), AccountDecisions.view(s, dunningHold(s))))
+        .onCommand(ReserveCredit.class, (s, c) -> {
+          // A new request for a reservation under check voids that check's answer for it: the
+          // order is alive and about to be placed (or approved) again.
+          checking.remove(c.orderId());
+          return decide(s, c.replyTo(), AccountDecisions.reserve(s, c, now(), dunningHold(s)));
+        })
+        .onCommand(CheckCredit.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.check(s, c, dunningHold(s))))
+        .onCommand(ReleaseCredit.class, (s, c) -> {
+          checking.remove(c.orderId());
+          return decide(s, c.replyTo(), AccountDecisions.release(s, c, now()));
+        })
         .onCommand(CheckReservations.class, this::checkReservations)
         .onCommand(ReservationsChecked.class, this::reservationsChecked)
-        .onCommand(RecordReceivable.class, this::recordReceivable)
-        .onCommand(IssueCreditNote.class, this::issueCreditNote)
-        .onCommand(VoidInvoice.class, this::voidInvoice)
-        .onCommand(CancelInvoice.class, this::cancelInvoice)
-        .onCommand(RunDunning.class, this::runDunning)
+        .onCommand(RecordReceivable.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.recordReceivable(s, c, now(), List.of())))
+        .onCommand(IssueCreditNote.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.issueCreditNote(s, c, now())))
+        .onCommand(VoidInvoice.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.voidInvoice(s, c, now())))
+        .onCommand(CancelInvoice.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.cancelInvoice(s, c, now())))
+        .onCommand(RunDunning.class, (s, c) -> {
+          Decision<DunningRun> decision = AccountDecisions.runDunning(s, c, deps.invoicing().tenant(tenantId), now());
+          decision.events().forEach(e -> context.getLog().warn("DUNNING tenant={} customer={} invoice={}: {}", tenantId,
+              s.customerId(), ((DunningLevelRaised) e).invoiceNumber(), ((DunningLevelRaised) e).level()));
+          return decide(s, c.replyTo(), decision);
+        })
         .build();
   }
 
@@ -231,120 +244,16 @@ public final class CustomerAccount
     return newEventHandlerBuilder().forAnyState().onAnyEvent(CustomerState::apply);
   }
 
-
-
-  private ReplyEffect<Event, CustomerState> create(CustomerState state, Create cmd) {
-    NewCustomer c = cmd.customer();
-    String hash = c.fingerprint();
-    if (state.exists()) {
-      Created origin = state.origin();
-      if (cmd.creationKey() != null && cmd.creationKey().equals(origin.creationKey())) {
-        if (hash.equals(origin.requestHash())) {
-          // The first answer again: the account as its creation left it.
-          return Effect().reply(cmd.replyTo(), new CustomerResult.Ok(CustomerView.of(CustomerState.EMPTY.apply(origin), false), true));
-        }
-        return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.KEY_REUSED,
-            "This Idempotency-Key was used for a different customer request."));
-      }
-      return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.ALREADY_EXISTS,
-          "Customer " + state.customerId() + " already exists."));
+  /** A decision as an effect: persist its events (then look at the healing timer), and reply. */
+  private <R> ReplyEffect<Event, CustomerState> decide(CustomerState state, ActorRef<R> replyTo, Decision<R> decision) {
+    if (decision.events().isEmpty()) {
+      return Effect().reply(replyTo, decision.reply().apply(state));
     }
-    Created created = new Created(
-        c.customerId(), c.name(), c.email(), c.currency(), c.creditLimit(), c.paymentTermsDays(), cmd.creationKey(), hash,
-        cmd.by(), deps.clock().now());
-    return Effect().persist(created).thenReply(cmd.replyTo(), s -> new CustomerResult.Ok(CustomerView.of(s, false), false));
+    return Effect().persist(decision.events()).thenRun(this::scheduleCheckIfNeeded).thenReply(replyTo, decision.reply()::apply);
   }
 
-  private ReplyEffect<Event, CustomerState> update(CustomerState state, Update cmd) {
-    if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), view(state));
-    }
-    CustomerPatch p = cmd.patch();
-    if (p.creditLimit() != null && Money.decimals(p.creditLimit()) > Money.scale(state.currency())) {
-      return Effect().reply(cmd.replyTo(), new CustomerResult.Failed(new Rejection(Rejection.Kind.INVALID,
-          "The changes are not valid.",
-          Map.of("creditLimit", "has more decimals than " + state.currency() + " allows ("
-              + Money.scale(state.currency()) + ")"))));
-    }
-    if (p.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), view(state));
-    }
-    ProfileUpdated updated = new ProfileUpdated(
-        p.name() != null ? p.name() : state.name(),
-        p.clearEmail() ? null : p.email() != null ? p.email() : state.email(),
-        p.creditLimit() != null ? Money.normalize(p.creditLimit(), state.currency()) : state.creditLimit(),
-        p.paymentTermsDays() != null ? p.paymentTermsDays() : state.paymentTermsDays(),
-        p.status() != null ? p.status() : state.status(),
-        cmd.by(),
-        deps.clock().now());
-    return Effect().persist(updated).thenReply(cmd.replyTo(), this::view);
-  }
-
-  private ReplyEffect<Event, CustomerState> reserve(CustomerState state, ReserveCredit cmd) {
-    CreditDecision.Refused refused = refusal(state, cmd.currency());
-    if (refused != null) {
-      return Effect().reply(cmd.replyTo(), refused);
-    }
-    // A new request for a reservation under check voids that check's answer for it: the order
-    // is alive and about to be placed (or approved) again.
-    checking.remove(cmd.orderId());
-    CustomerState.Reservation existing = state.reservations().get(cmd.orderId());
-    if (existing != null) {
-      return Effect().reply(cmd.replyTo(), new CreditDecision.Reserved(existing.amount(), existing.overridden()));
-    }
-    List<CreditIssue> issues = issues(state, cmd.amount());
-    if (!issues.isEmpty() && !cmd.override()) {
-      return Effect().reply(cmd.replyTo(), new CreditDecision.NotReserved(issues, state.availableCredit()));
-    }
-    CreditReserved reserved = new CreditReserved(cmd.orderId(), cmd.amount(), issues, cmd.by(), deps.clock().now());
-    return Effect()
-        .persist(reserved)
-        .thenRun(this::scheduleCheckIfNeeded)
-        .thenReply(cmd.replyTo(), s -> new CreditDecision.Reserved(cmd.amount(), issues));
-  }
-
-  private ReplyEffect<Event, CustomerState> check(CustomerState state, CheckCredit cmd) {
-    CreditDecision.Refused refused = refusal(state, cmd.currency());
-    if (refused != null) {
-      return Effect().reply(cmd.replyTo(), refused);
-    }
-    return Effect().reply(cmd.replyTo(), new CreditDecision.NotReserved(issues(state, cmd.amount()), state.availableCredit()));
-  }
-
-  private ReplyEffect<Event, CustomerState> release(CustomerState state, ReleaseCredit cmd) {
-    if (!state.reservations().containsKey(cmd.orderId())) {
-      return Effect().reply(cmd.replyTo(), Done.getInstance());
-    }
-    checking.remove(cmd.orderId());
-    return Effect()
-        .persist(new CreditReleased(cmd.orderId(), cmd.reason(), deps.clock().now()))
-        .thenReply(cmd.replyTo(), s -> Done.getInstance());
-  }
-
-  private static CreditDecision.Refused refusal(CustomerState state, String currency) {
-    if (!state.exists()) {
-      return new CreditDecision.Refused(CreditDecision.Reason.UNKNOWN_CUSTOMER, "There is no such customer.");
-    }
-    if (state.status() == CustomerStatus.BLOCKED) {
-      return new CreditDecision.Refused(CreditDecision.Reason.CUSTOMER_BLOCKED,
-          "Customer " + state.customerId() + " is blocked.");
-    }
-    if (!state.currency().equals(currency)) {
-      return new CreditDecision.Refused(CreditDecision.Reason.CURRENCY_MISMATCH,
-          "The order is in " + currency + " but the account of customer " + state.customerId() + " is in " + state.currency() + ".");
-    }
-    return null;
-  }
-
-  private List<CreditIssue> issues(CustomerState state, BigDecimal amount) {
-    List<CreditIssue> issues = new ArrayList<>();
-    if (state.status() == CustomerStatus.CREDIT_HOLD || dunningHold(state)) {
-      issues.add(CreditIssue.CUSTOMER_CREDIT_HOLD);
-    }
-    if (amount.compareTo(state.availableCredit()) > 0) {
-      issues.add(CreditIssue.CREDIT_LIMIT_EXCEEDED);
-    }
-    return issues;
+  private Instant now() {
+    return deps.clock().now();
   }
 
   /** On credit hold by dunning: an open invoice is at a dunning step that holds credit. */
@@ -352,115 +261,6 @@ public final class CustomerAccount
     return deps.invoicing().tenant(tenantId).dunning().stream()
         .filter(InvoicingSettings.Step::creditHold)
         .anyMatch(step -> state.anyOpenInvoiceAt(step.level()));
-  }
-
-  private CustomerResult view(CustomerState state) {
-    return state.exists()
-        ? new CustomerResult.Ok(CustomerView.of(state, dunningHold(state)), false)
-        : new CustomerResult.Failed(Rejection.of(Rejection.Kind.NOT_FOUND, "There is no such customer."));
-  }
-
-  // --- The ledger of the customer's invoices ---------------------------------------------------
-
-  private ReplyEffect<Event, CustomerState> recordReceivable(CustomerState state, RecordReceivable cmd) {
-    ReceivableInfo i = cmd.invoice();
-    if (!state.exists() || state.knowsInvoice(i.invoiceId())) {
-      return Effect().reply(cmd.replyTo(), Done.getInstance());
-    }
-    Instant now = deps.clock().now();
-    List<Event> events = new ArrayList<>(List.of(new ReceivableRecorded(
-        i.invoiceId(), i.invoiceNumber(), i.orderId(), i.externalReference(), i.currency(), i.total(), i.issuedOn(), i.dueOn(), now)));
-    if (state.cancelledInvoices().contains(i.invoiceId())) {
-      events.add(new InvoiceVoided(i.invoiceId(), "order cancelled", "system", now));
-    }
-    return Effect().persist(events).thenReply(cmd.replyTo(), s -> Done.getInstance());
-  }
-
-  private ReplyEffect<Event, CustomerState> issueCreditNote(CustomerState state, IssueCreditNote cmd) {
-    CreditNoteIssued earlier = state.creditNotes().get(cmd.creditNoteId());
-    if (earlier != null) {
-      return Effect().reply(cmd.replyTo(), earlier.invoiceId().equals(cmd.invoiceId()) && earlier.amount().compareTo(cmd.amount()) == 0
-              && earlier.reason().equals(cmd.reason())
-          ? new LedgerResult.CreditNote(CreditNote.of(earlier), true)
-          : new LedgerResult.Failed(Rejection.of(Rejection.Kind.KEY_REUSED,
-              "This Idempotency-Key was used for a different credit note.")));
-    }
-    LedgerResult refused = ledgerRefusal(state, cmd.invoiceId());
-    if (refused != null) {
-      return Effect().reply(cmd.replyTo(), refused);
-    }
-    if (state.settled().containsKey(cmd.invoiceId()) && state.settled().get(cmd.invoiceId()).voided()) {
-      return Effect().reply(cmd.replyTo(), illegal("The invoice is VOID; a void invoice cannot be credited.", "VOID"));
-    }
-    CreditNoteIssued note = Ledger.creditNote(
-        state, cmd.invoiceId(), cmd.creditNoteId(), cmd.amount(), cmd.reason(), cmd.by(), deps.clock().now());
-    return Effect().persist(note).thenReply(cmd.replyTo(), s -> new LedgerResult.CreditNote(CreditNote.of(note), false));
-  }
-
-  private ReplyEffect<Event, CustomerState> voidInvoice(CustomerState state, VoidInvoice cmd) {
-    LedgerResult refused = ledgerRefusal(state, cmd.invoiceId());
-    if (refused != null) {
-      return Effect().reply(cmd.replyTo(), refused);
-    }
-    Receivable open = state.receivables().get(cmd.invoiceId());
-    if (open == null) {
-      Receivable settled = state.settled().get(cmd.invoiceId());
-      InvoiceVoided voiding = settled.voiding();
-      return Effect().reply(cmd.replyTo(), voiding != null
-          ? new LedgerResult.Voided(cmd.invoiceId(), voiding.reason(), voiding.by(), voiding.at())
-          : illegal("The invoice is settled; only an invoice with nothing applied to it can be voided.", "PAID"));
-    }
-    if (!open.untouched()) {
-      return Effect().reply(cmd.replyTo(), illegal(
-          "Payments, credit notes or write-offs are applied to the invoice; only an invoice with nothing applied can be voided.",
-          "PARTIALLY_PAID"));
-    }
-    InvoiceVoided voided = new InvoiceVoided(cmd.invoiceId(), cmd.reason(), cmd.by(), deps.clock().now());
-    return Effect()
-        .persist(voided)
-        .thenReply(cmd.replyTo(), s -> new LedgerResult.Voided(cmd.invoiceId(), voided.reason(), voided.by(), voided.at()));
-  }
-
-  private ReplyEffect<Event, CustomerState> cancelInvoice(CustomerState state, CancelInvoice cmd) {
-    if (!state.exists()) {
-      return Effect().reply(cmd.replyTo(), Done.getInstance());
-    }
-    List<Event> events = Ledger.cancellation(state, cmd.invoiceId(), cmd.orderId(), cmd.by(), deps.clock().now());
-    return events.isEmpty()
-        ? Effect().reply(cmd.replyTo(), Done.getInstance())
-        : Effect().persist(events).thenReply(cmd.replyTo(), s -> Done.getInstance());
-  }
-
-  private ReplyEffect<Event, CustomerState> runDunning(CustomerState state, RunDunning cmd) {
-    InvoicingSettings.Tenant settings = deps.invoicing().tenant(tenantId);
-    List<Event> steps = state.exists() ? Ledger.dunning(state, cmd.today(), settings, deps.clock().now()) : List.of();
-    if (steps.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), new DunningRun(0, Ledger.nextDunningDay(state, settings, cmd.today())));
-    }
-    steps.forEach(e -> context.getLog().warn("DUNNING tenant={} customer={} invoice={}: {}", tenantId, state.customerId(),
-        ((DunningLevelRaised) e).invoiceNumber(), ((DunningLevelRaised) e).level()));
-    return Effect().persist(steps).thenReply(cmd.replyTo(),
-        s -> new DunningRun(steps.size(), Ledger.nextDunningDay(s, settings, cmd.today())));
-  }
-
-  /** Why the ledger cannot act on an invoice it does not (yet) have; null when it has it. */
-  private static LedgerResult ledgerRefusal(CustomerState state, String invoiceId) {
-    if (!state.exists()) {
-      return new LedgerResult.Failed(Rejection.of(Rejection.Kind.NOT_FOUND, "There is no such customer."));
-    }
-    if (!state.knowsInvoice(invoiceId)) {
-      return new LedgerResult.Failed(Rejection.of(Rejection.Kind.UNAVAILABLE,
-          "The invoice is not on the customer's account yet (it was issued moments ago); retry shortly."));
-    }
-    return null;
-  }
-
-  private static LedgerResult illegal(String detail, String currentStatus) {
-    return new LedgerResult.Failed(new Rejection(Rejection.Kind.ILLEGAL_TRANSITION, detail, Map.of("currentStatus", currentStatus)));
-  }
-
-  private static CustomerResult failed(Rejection.Kind kind, String detail) {
-    return new CustomerResult.Failed(Rejection.of(kind, detail));
   }
 
   // --- Healing of reservations whose order never came to exist ------------------------------
