@@ -5,14 +5,18 @@ import dev.o2c.account.AccountSettings;
 import dev.o2c.account.CustomerAccount;
 import dev.o2c.account.CustomerCredit;
 import dev.o2c.account.LedgerProjection;
+import dev.o2c.account.ShardedPaymentAccounts;
 import dev.o2c.http.AdminRoutes;
 import dev.o2c.http.AlertRoutes;
 import dev.o2c.http.BatchIntake;
 import dev.o2c.http.CustomerRoutes;
 import dev.o2c.http.HttpSettings;
 import dev.o2c.http.InvoiceRoutes;
+import dev.o2c.http.OrderBatch;
 import dev.o2c.http.OpenApiRoutes;
 import dev.o2c.http.OrderRoutes;
+import dev.o2c.http.PaymentBatch;
+import dev.o2c.http.PaymentRoutes;
 import dev.o2c.http.TenantRoutes;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.TaggedProjections;
@@ -29,6 +33,11 @@ import dev.o2c.order.CreditReleaseProjection;
 import dev.o2c.order.Order;
 import dev.o2c.order.OrderService;
 import dev.o2c.order.OrderSettings;
+import dev.o2c.payment.Payment;
+import dev.o2c.payment.PaymentService;
+import dev.o2c.payment.PaymentStore;
+import dev.o2c.payment.PaymentsProjection;
+import dev.o2c.payment.PaymentSettings;
 import dev.o2c.reporting.AlertStore;
 import dev.o2c.reporting.AlertsProjection;
 import java.time.Duration;
@@ -49,7 +58,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 public final class Contexts {
 
   /** Where the read models and the dunning schedule are kept. */
-  public record Stores(AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning) {}
+  public record Stores(AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments) {}
 
   private Contexts() {}
 
@@ -62,13 +71,14 @@ public final class Contexts {
     OrderSettings orderSettings = OrderSettings.fromConfig(config);
     InvoicingSettings invoicing = InvoicingSettings.fromConfig(config);
     AccountSettings accountSettings = AccountSettings.fromConfig(config);
+    PaymentSettings payments = PaymentSettings.fromConfig(config);
     ClusterSharding sharding = ClusterSharding.get(system);
     OrderService orders = new OrderService(system, http.askTimeout());
     Duration timeout = orderSettings.customerAskTimeout();
 
     sharding.init(Entity.of(CustomerAccount.KEY, entity -> CustomerAccount.create(entity.getEntityId(),
         new CustomerAccount.Dependencies(clock, orders.reservationLookup(accountSettings.orderAskTimeout()), accountSettings,
-            invoicing))));
+            invoicing, payments))));
     CustomerCredit credit = CustomerCredit.sharded(system, timeout);
     sharding.init(Entity.of(Order.KEY, entity -> Order.create(entity.getEntityId(),
         new Order.Dependencies(clock, credit, orderSettings))));
@@ -78,6 +88,10 @@ public final class Contexts {
     var numbers = NumberBlockCache.numbers(system, numberCache, Duration.ofSeconds(10));
     sharding.init(Entity.of(Invoice.KEY, entity -> Invoice.create(entity.getEntityId(),
         new Invoice.Dependencies(clock, numbers, invoicing))));
+    ShardedPaymentAccounts paymentAccounts = new ShardedPaymentAccounts(system, payments.accountAskTimeout());
+    sharding.init(Entity.of(Payment.KEY, entity -> Payment.create(entity.getEntityId(),
+        new Payment.Dependencies(clock, paymentAccounts, payments))));
+    PaymentService paymentService = new PaymentService(system, paymentAccounts, stores.invoices(), http.askTimeout());
 
     Optional<ActorRef<DunningRunner.Command>> dunning = Optional.empty();
     if (background) {
@@ -92,13 +106,17 @@ public final class Contexts {
           () -> new LedgerProjection(system, stores.alerts(), stores.dunning(), invoicing, clock, timeout));
       TaggedProjections.<Invoice.Event>start(system, InvoiceReadModelProjection.NAME, "invoice", invoicing.tagBuckets(),
           () -> new InvoiceReadModelProjection(system, stores.invoices(), timeout));
+      TaggedProjections.<Payment.Event>start(system, PaymentsProjection.NAME, "payment", payments.tagBuckets(),
+          () -> new PaymentsProjection(system, stores.payments(), http.askTimeout()));
       dunning = Optional.of(ClusterSingleton.get(system).init(SingletonActor.of(
           DunningRunner.create(stores.dunning(), clock, invoicing, timeout), "dunning-runner")));
     }
     return List.of(
         new CustomerRoutes(http, system),
-        new OrderRoutes(http, orders, orderSettings, invoicing, new BatchIntake(http, orders, orderSettings, invoicing)),
+        new OrderRoutes(http, orders, orderSettings, invoicing, new BatchIntake(http, new OrderBatch(orders, orderSettings, invoicing))),
         new InvoiceRoutes(http, system, stores.invoices()),
+        new PaymentRoutes(http, system, paymentService, stores.payments(), clock,
+            new BatchIntake(http, new PaymentBatch(paymentService, payments, clock))),
         new AlertRoutes(http, stores.alerts(), clock),
         new AdminRoutes(http, clock, dunning),
         new OpenApiRoutes(http));

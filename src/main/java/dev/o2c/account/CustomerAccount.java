@@ -1,11 +1,16 @@
 package dev.o2c.account;
 
+import dev.o2c.payment.PaymentLedgerResult;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.CborSerializable;
 import dev.o2c.infra.EntityIds;
 import dev.o2c.infra.Rejection;
 import dev.o2c.invoice.DunningLevel;
 import dev.o2c.invoice.InvoicingSettings;
+import dev.o2c.payment.Allocation;
+import dev.o2c.payment.ChosenAllocation;
+import dev.o2c.payment.PaymentSettings;
+import dev.o2c.payment.WriteOff;
 import dev.o2c.money.Money;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -100,6 +105,38 @@ public final class CustomerAccount
   /** A dunning run's outcome: the steps taken, and the next day a step falls due (null: none). */
   public record DunningRun(int stepsTaken, LocalDate nextOn) implements CborSerializable {}
 
+  /** Say whether a payment in {@code currency} can be taken for this customer (without taking it). */
+  public record CheckPayer(String currency, ActorRef<PaymentLedgerResult> replyTo) implements Command {}
+
+  /** Apply a payment by the matching rules (idempotent by payment id). */
+  public record ApplyPayment(
+      String paymentId, BigDecimal amount, String currency, LocalDate receivedOn, String remittanceInfo, String bankReference,
+      ActorRef<PaymentLedgerResult> replyTo) implements Command {}
+
+  /** Apply a payment's unapplied money to chosen invoices (the account learns the payment if it is new to it). */
+  public record AllocatePayment(
+      String paymentId, BigDecimal amount, String currency, LocalDate receivedOn, List<ChosenAllocation> allocations, String by,
+      ActorRef<PaymentLedgerResult> replyTo) implements Command {}
+
+  /** Take back a payment's allocation to an invoice: the money is unapplied again, the invoice owes it again. */
+  public record UnallocatePayment(String paymentId, String invoiceId, String by, ActorRef<PaymentLedgerResult> replyTo) implements Command {}
+
+  /** Undo everything a payment did (returned payment, chargeback). */
+  public record ReversePayment(String paymentId, String reason, String by, ActorRef<PaymentLedgerResult> replyTo) implements Command {}
+
+  public record GetPayment(String paymentId, ActorRef<PaymentLedgerResult> replyTo) implements Command {}
+
+  /** Pay unapplied cash back to the customer (idempotent by refund id). */
+  public record IssueRefund(
+      String refundId, BigDecimal amount, String currency, String reference, String by, ActorRef<RefundResult> replyTo)
+      implements Command {}
+
+  /** The account's statement over a period. */
+  public record GetStatement(LocalDate from, LocalDate to, ActorRef<StatementAnswer> replyTo) implements Command {}
+
+  /** A statement; null when there is no such customer. */
+  public record StatementAnswer(Statement statement) implements CborSerializable {}
+
   /** Timer: ask the orders of unconfirmed reservations about them. */
   public record CheckReservations() implements Command {}
 
@@ -149,13 +186,61 @@ public final class CustomerAccount
   /** The order of an invoice not recorded yet was cancelled: its reservation ends, the invoice will be voided. */
   public record InvoiceCancellationNoted(String invoiceId, String orderId, Instant at) implements Event {}
 
+  /** A payment the account took: what matching made of it. */
+  public record PaymentApplied(
+      String paymentId, BigDecimal amount, String currency, LocalDate receivedOn, List<Allocation> allocations,
+      List<WriteOff> writeOffs, BigDecimal unapplied, Instant at) implements Event {
+    public PaymentApplied {
+      allocations = List.copyOf(allocations);
+      writeOffs = List.copyOf(writeOffs);
+    }
+  }
+
+  /** Unapplied money of a payment applied to invoices: by hand (MANUAL) or to a new invoice (ACCOUNT_CREDIT). */
+  public record PaymentAllocated(String paymentId, int operation, List<Allocation> allocations, String by, Instant at) implements Event {
+    public PaymentAllocated {
+      allocations = List.copyOf(allocations);
+    }
+  }
+
+  /** A payment's allocation to an invoice taken back, with what it wrote off there ({@code writtenOff}, zero if nothing). */
+  public record PaymentUnallocated(
+      String paymentId, int operation, String invoiceId, String invoiceNumber, BigDecimal amount, BigDecimal writtenOff, String by,
+      Instant at) implements Event {}
+
+  /** Everything a payment did, undone: its allocations and write-offs taken back, its unapplied money gone. */
+  public record PaymentReversed(
+      String paymentId, int operation, List<Allocation> undone, List<WriteOff> writeOffsUndone, BigDecimal unappliedRemoved,
+      String reason, String by, Instant at) implements Event {
+    public PaymentReversed {
+      undone = List.copyOf(undone);
+      writeOffsUndone = List.copyOf(writeOffsUndone);
+    }
+  }
+
+  /** Unapplied cash paid back; {@code sources}: which payments' money, oldest first. */
+  public record RefundIssued(
+      String refundId, String currency, BigDecimal amount, List<RefundSource> sources, String reference, String by, Instant at)
+      implements Event {
+    public RefundIssued {
+      sources = List.copyOf(sources);
+    }
+  }
+
+  /** Money of one payment in a refund. */
+  public record RefundSource(String paymentId, BigDecimal amount) implements CborSerializable {}
+
+  /** Credit to the customer's good (credit notes beyond a balance) applied to a new invoice. */
+  public record AccountCreditApplied(String invoiceId, String invoiceNumber, BigDecimal amount, Instant at) implements Event {}
+
   /** A dunning step on an invoice; {@code creditHold}: this step puts the customer on credit hold. */
   public record DunningLevelRaised(
       String invoiceId, String invoiceNumber, DunningLevel level, long daysOverdue, boolean creditHold, Instant at)
       implements Event {}
 
   /** What an account needs besides its events. */
-  public record Dependencies(BusinessClock clock, ReservationLookup orders, AccountSettings settings, InvoicingSettings invoicing) {}
+  public record Dependencies(
+      BusinessClock clock, ReservationLookup orders, AccountSettings settings, InvoicingSettings invoicing, PaymentSettings payments) {}
 
   private final String tenantId;
   private final String tag;
@@ -192,11 +277,15 @@ public final class CustomerAccount
     return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), 2);
   }
 
-  /** Only the ledger's events are read by projections (invoices, dunning); credit reservations are not tagged. */
+  /**
+   * Only the ledger's events are read by projections (invoices, payments, dunning); credit
+   * reservations and profile changes are not tagged.
+   */
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof ReceivableRecorded || event instanceof CreditNoteIssued || event instanceof InvoiceVoided
-        || event instanceof DunningLevelRaised ? Set.of(tag) : Set.of();
+    return event instanceof Created || event instanceof ProfileUpdated || event instanceof CreditReserved
+        || event instanceof CreditReleased || event instanceof ReservationsConfirmed || event instanceof InvoiceCancellationNoted
+        ? Set.of() : Set.of(tag);
   }
 
   @Override
@@ -226,7 +315,8 @@ public final class CustomerAccount
         })
         .onCommand(CheckReservations.class, this::checkReservations)
         .onCommand(ReservationsChecked.class, this::reservationsChecked)
-        .onCommand(RecordReceivable.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.recordReceivable(s, c, now(), List.of())))
+        .onCommand(RecordReceivable.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.recordReceivable(s, c, now(),
+            PaymentLedger.autoApply(s, c.invoice(), payments(), now()))))
         .onCommand(IssueCreditNote.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.issueCreditNote(s, c, now())))
         .onCommand(VoidInvoice.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.voidInvoice(s, c, now())))
         .onCommand(CancelInvoice.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.cancelInvoice(s, c, now())))
@@ -236,6 +326,15 @@ public final class CustomerAccount
               s.customerId(), ((DunningLevelRaised) e).invoiceNumber(), ((DunningLevelRaised) e).level()));
           return decide(s, c.replyTo(), decision);
         })
+        .onCommand(CheckPayer.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.checkPayer(s, c.currency())))
+        .onCommand(ApplyPayment.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.apply(s, c, payments(), now())))
+        .onCommand(AllocatePayment.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.allocate(s, c, now())))
+        .onCommand(UnallocatePayment.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.unallocate(s, c, now())))
+        .onCommand(ReversePayment.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.reverse(s, c, now())))
+        .onCommand(GetPayment.class, (s, c) -> Effect().reply(c.replyTo(), PaymentLedger.get(s, c.paymentId())))
+        .onCommand(IssueRefund.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.refund(s, c, now())))
+        .onCommand(GetStatement.class, (s, c) -> Effect().reply(c.replyTo(),
+            new StatementAnswer(PaymentLedger.statement(s, c.from(), c.to()))))
         .build();
   }
 
@@ -254,6 +353,10 @@ public final class CustomerAccount
 
   private Instant now() {
     return deps.clock().now();
+  }
+
+  private PaymentSettings.Tenant payments() {
+    return deps.payments().tenant(tenantId);
   }
 
   /** On credit hold by dunning: an open invoice is at a dunning step that holds credit. */

@@ -1,5 +1,6 @@
 package dev.o2c.account;
 
+import dev.o2c.payment.PaymentEntry;
 import dev.o2c.account.CustomerAccount.CreditReleased;
 import dev.o2c.account.CustomerAccount.CreditReserved;
 import dev.o2c.account.CustomerAccount.Created;
@@ -51,6 +52,9 @@ public record CustomerState(
     Set<String> cancelledInvoices,
     BigDecimal accountCredit,
     Map<String, CustomerAccount.CreditNoteIssued> creditNotes,
+    Map<String, PaymentEntry> payments,
+    BigDecimal unappliedCash,
+    Map<String, CustomerAccount.RefundIssued> refunds,
     Created origin,
     Instant updatedAt)
     implements CborSerializable {
@@ -76,12 +80,16 @@ public record CustomerState(
     accountCredit = accountCredit == null ? BigDecimal.ZERO : accountCredit;
     creditNotes = creditNotes instanceof PMap<String, CustomerAccount.CreditNoteIssued> p
         ? p : HashTreePMap.from(creditNotes == null ? Map.of() : creditNotes);
+    payments = payments instanceof PMap<String, PaymentEntry> p ? p : HashTreePMap.from(payments == null ? Map.of() : payments);
+    unappliedCash = unappliedCash == null ? BigDecimal.ZERO : unappliedCash;
+    refunds = refunds instanceof PMap<String, CustomerAccount.RefundIssued> p
+        ? p : HashTreePMap.from(refunds == null ? Map.of() : refunds);
   }
 
   public static final CustomerState EMPTY =
       new CustomerState(null, null, null, null, BigDecimal.ZERO, 0, CustomerStatus.ACTIVE, HashTreePMap.empty(), BigDecimal.ZERO,
           HashTreePMap.empty(), BigDecimal.ZERO, HashTreePMap.empty(), HashTreePSet.empty(), BigDecimal.ZERO,
-          HashTreePMap.empty(), null, null);
+          HashTreePMap.empty(), HashTreePMap.empty(), BigDecimal.ZERO, HashTreePMap.empty(), null, null);
 
   public boolean exists() {
     return origin != null;
@@ -96,9 +104,9 @@ public record CustomerState(
     return reserved.add(receivable);
   }
 
-  /** What the customer owes: open invoice balances less the credit to their good. */
+  /** What the customer owes: open invoice balances less unapplied cash and the credit to their good. */
   public BigDecimal balance() {
-    return receivable.subtract(accountCredit);
+    return receivable.subtract(unappliedCash).subtract(accountCredit);
   }
 
   /** Whether an open invoice is at (or past) the given dunning level. */
@@ -121,12 +129,13 @@ public record CustomerState(
           e.customerId(), e.name(), e.email(), e.currency(), e.creditLimit(), e.paymentTermsDays(), CustomerStatus.ACTIVE,
           HashTreePMap.empty(), Money.zero(e.currency()),
           HashTreePMap.empty(), Money.zero(e.currency()), HashTreePMap.empty(), HashTreePSet.empty(), Money.zero(e.currency()),
-          HashTreePMap.empty(), e, e.at());
+          HashTreePMap.empty(), HashTreePMap.empty(), Money.zero(e.currency()), HashTreePMap.empty(), e, e.at());
     }
     if (event instanceof ProfileUpdated e) {
       return new CustomerState(
           customerId, e.name(), e.email(), currency, e.creditLimit(), e.paymentTermsDays(), e.status(), reservations,
-          reserved, receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, origin, e.at());
+          reserved, receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, payments, unappliedCash, refunds,
+          origin, e.at());
     }
     if (event instanceof CreditReserved e) {
       Reservation previous = reservations.get(e.orderId());
@@ -156,14 +165,32 @@ public record CustomerState(
       PMap<String, Reservation> reservations, BigDecimal reserved, PMap<String, Receivable> receivables, BigDecimal receivable,
       PMap<String, Receivable> settled, PSet<String> cancelledInvoices, BigDecimal accountCredit, Instant at) {
     return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
-        receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, origin, at);
+        receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, payments, unappliedCash, refunds, origin, at);
+  }
+
+  /** The same account with other payments and unapplied cash. */
+  CustomerState withPayments(PMap<String, PaymentEntry> payments, BigDecimal unappliedCash, Instant at) {
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
+        receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, payments, unappliedCash, refunds, origin, at);
+  }
+
+  /** The same account, remembering a refund. */
+  CustomerState withRefund(CustomerAccount.RefundIssued refund) {
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
+        receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, payments, unappliedCash,
+        ((PMap<String, CustomerAccount.RefundIssued>) refunds).plus(refund.refundId(), refund), origin, updatedAt);
+  }
+
+  PMap<String, PaymentEntry> paymentsMap() {
+    return (PMap<String, PaymentEntry>) payments;
   }
 
   /** The same account, remembering a credit note (so that a retry of it is recognised). */
   CustomerState withCreditNote(CustomerAccount.CreditNoteIssued note) {
     return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
         receivables, receivable, settled, cancelledInvoices, accountCredit,
-        ((PMap<String, CustomerAccount.CreditNoteIssued>) creditNotes).plus(note.creditNoteId(), note), origin, updatedAt);
+        ((PMap<String, CustomerAccount.CreditNoteIssued>) creditNotes).plus(note.creditNoteId(), note), payments, unappliedCash, refunds,
+        origin, updatedAt);
   }
 
   PMap<String, Receivable> receivablesMap() {

@@ -8,7 +8,7 @@ import java.time.Instant;
  * A customer account as the API shows it. {@code status} is what applies to new orders: BLOCKED
  * or CREDIT_HOLD as set on the account, or CREDIT_HOLD while dunning holds the customer
  * ({@code dunningHold}); {@code creditUsed} = {@code reservedForOrders} + {@code openReceivables};
- * {@code balance} = {@code openReceivables} - {@code accountCredit}.
+ * {@code balance} = {@code openReceivables} - {@code unappliedCash} - {@code accountCredit}.
  */
 public record CustomerView(
     String customerId,
@@ -24,6 +24,7 @@ public record CustomerView(
     int openOrders,
     BigDecimal openReceivables,
     int openInvoices,
+    BigDecimal unappliedCash,
     BigDecimal accountCredit,
     BigDecimal balance,
     int paymentTermsDays,
@@ -35,7 +36,7 @@ public record CustomerView(
     CustomerStatus status = s.status() == CustomerStatus.ACTIVE && dunningHold ? CustomerStatus.CREDIT_HOLD : s.status();
     return new CustomerView(
         s.customerId(), s.name(), s.email(), s.currency(), status, dunningHold, s.creditLimit(), s.creditUsed(), s.availableCredit(),
-        s.reserved(), s.reservations().size(), s.receivable(), s.receivables().size(), s.accountCredit(), s.balance(),
+        s.reserved(), s.reservations().size(), s.receivable(), s.receivables().size(), s.unappliedCash(), s.accountCredit(), s.balance(),
         s.paymentTermsDays(), s.createdAt(), s.updatedAt());
   }
 }

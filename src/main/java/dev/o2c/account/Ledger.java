@@ -43,8 +43,9 @@ final class Ledger {
           s.settledMap(), s.cancelledSet().minus(e.invoiceId()), s.accountCredit(), e.at());
     }
     if (event instanceof CreditNoteIssued e) {
-      Receivable open = s.receivables().get(e.invoiceId());
-      CustomerState next = open == null ? s : close(s, open.credit(e.appliedToInvoice()), e.at());
+      CustomerState next = s.receivables().containsKey(e.invoiceId())
+          ? adjust(s, e.invoiceId(), BigDecimal.ZERO, e.appliedToInvoice(), BigDecimal.ZERO, e.at())
+          : s;
       return next.with(next.reservationsMap(), next.reserved(), next.receivablesMap(), next.receivable(), next.settledMap(),
           next.cancelledSet(), next.accountCredit().add(e.toAccountCredit()), e.at())
           .withCreditNote(e);
@@ -68,7 +69,7 @@ final class Ledger {
       return s.with(s.reservationsMap(), s.reserved(), s.receivablesMap().plus(e.invoiceId(), open.dunning(e.level())),
           s.receivable(), s.settledMap(), s.cancelledSet(), s.accountCredit(), e.at());
     }
-    throw new IllegalStateException("Unknown event " + event);
+    return PaymentLedger.apply(s, event);
   }
 
   /**
@@ -77,12 +78,33 @@ final class Ledger {
    */
   private static CustomerState close(CustomerState s, Receivable changed, Instant at) {
     Receivable before = s.receivables().get(changed.invoiceId());
-    BigDecimal receivable = s.receivable().subtract(before.balance()).add(changed.voided() ? BigDecimal.ZERO : changed.balance());
+    boolean wasOpen = before != null;
+    BigDecimal receivable = s.receivable()
+        .subtract(wasOpen ? before.balance() : BigDecimal.ZERO)
+        .add(changed.voided() ? BigDecimal.ZERO : changed.balance());
     boolean open = !changed.voided() && changed.balance().signum() > 0;
     PMap<String, Receivable> receivables =
         open ? s.receivablesMap().plus(changed.invoiceId(), changed) : s.receivablesMap().minus(changed.invoiceId());
-    PMap<String, Receivable> settled = open ? s.settledMap() : s.settledMap().plus(changed.invoiceId(), changed);
+    PMap<String, Receivable> settled =
+        open ? s.settledMap().minus(changed.invoiceId()) : s.settledMap().plus(changed.invoiceId(), changed);
     return s.with(s.reservationsMap(), s.reserved(), receivables, receivable, settled, s.cancelledSet(), s.accountCredit(), at);
+  }
+
+  /**
+   * An invoice after a change of what is paid, credited and written off on it (negative amounts
+   * take applications back, and may open a settled invoice again). A void or unknown invoice is
+   * not changed.
+   */
+  static CustomerState adjust(
+      CustomerState s, String invoiceId, BigDecimal paid, BigDecimal credited, BigDecimal writtenOff, Instant at) {
+    Receivable before = s.receivables().get(invoiceId);
+    if (before == null) {
+      before = s.settled().get(invoiceId);
+    }
+    if (before == null || before.voided()) {
+      return s;
+    }
+    return close(s, before.adjust(paid, credited, writtenOff), at);
   }
 
   /**

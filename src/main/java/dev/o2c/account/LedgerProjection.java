@@ -2,15 +2,18 @@ package dev.o2c.account;
 
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.EntityIds;
-import dev.o2c.invoice.Application;
+import dev.o2c.invoice.InvoiceChange;
 import dev.o2c.invoice.DunningSchedule;
 import dev.o2c.invoice.Invoice;
 import dev.o2c.invoice.InvoiceResult;
 import dev.o2c.invoice.InvoicingSettings;
+import dev.o2c.payment.Payment;
+import dev.o2c.payment.PaymentLedgerResult;
 import dev.o2c.reporting.Alert;
 import dev.o2c.reporting.AlertStore;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -21,9 +24,11 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 
 /**
- * Carries the ledger's decisions out of the customer's account, at least once: each credit note,
- * void and dunning step onto the invoice it concerns (which records it once), each dunning step
- * as an alert, and each new receivable into the dunning schedule.
+ * Carries the ledger's decisions out of the customer's account, at least once: each payment
+ * application, write-off, credit note, void and dunning step onto the invoice it concerns (which
+ * records it once, by its id); each change of a payment the payment itself did not ask for (an
+ * automatic application, a refund) onto the payment; each dunning step as an alert; and each new
+ * receivable, and each invoice that owes again, into the dunning schedule.
  */
 public final class LedgerProjection extends Handler<EventEnvelope<CustomerAccount.Event>> {
 
@@ -56,13 +61,26 @@ public final class LedgerProjection extends Handler<EventEnvelope<CustomerAccoun
     if (event instanceof CustomerAccount.ReceivableRecorded e) {
       return scheduleDunning(tenantId, customerId, e.dueOn());
     }
-    if (event instanceof CustomerAccount.CreditNoteIssued e) {
-      if (e.appliedToInvoice().signum() == 0) {
-        return done();
-      }
-      Application credit = new Application(
-          e.creditNoteId(), Application.Kind.CREDIT_NOTE, e.appliedToInvoice(), e.creditNoteId(), null, e.reason(), e.at());
-      return invoice(tenantId, e.invoiceId(), replyTo -> new Invoice.RecordApplication(credit, replyTo));
+    if (event instanceof CustomerAccount.PaymentApplied || event instanceof CustomerAccount.CreditNoteIssued
+        || event instanceof CustomerAccount.AccountCreditApplied) {
+      return record(tenantId, InvoiceChanges.of(event));
+    }
+    if (event instanceof CustomerAccount.PaymentAllocated e) {
+      return record(tenantId, InvoiceChanges.of(event)).thenCompose(done -> mirror(tenantId, customerId, List.of(e.paymentId())));
+    }
+    if (event instanceof CustomerAccount.PaymentUnallocated e) {
+      // The invoice owes again: dunning looks at the customer from today.
+      return record(tenantId, InvoiceChanges.of(event))
+          .thenCompose(done -> mirror(tenantId, customerId, List.of(e.paymentId())))
+          .thenCompose(done -> schedule.schedule(new DunningSchedule.Entry(clock.today(), tenantId, customerId)));
+    }
+    if (event instanceof CustomerAccount.PaymentReversed e) {
+      return record(tenantId, InvoiceChanges.of(event))
+          .thenCompose(done -> mirror(tenantId, customerId, List.of(e.paymentId())))
+          .thenCompose(done -> schedule.schedule(new DunningSchedule.Entry(clock.today(), tenantId, customerId)));
+    }
+    if (event instanceof CustomerAccount.RefundIssued e) {
+      return mirror(tenantId, customerId, e.sources().stream().map(CustomerAccount.RefundSource::paymentId).toList());
     }
     if (event instanceof CustomerAccount.InvoiceVoided e) {
       return invoice(tenantId, e.invoiceId(), replyTo -> new Invoice.RecordVoid(e.reason(), e.by(), e.at(), replyTo));
@@ -88,6 +106,33 @@ public final class LedgerProjection extends Handler<EventEnvelope<CustomerAccoun
     LocalDate day = dueOn.plusDays(first.daysOverdue());
     LocalDate today = clock.today();
     return schedule.schedule(new DunningSchedule.Entry(day.isBefore(today) ? today : day, tenantId, customerId));
+  }
+
+  /** Records each change on its invoice, one after the other. */
+  private CompletionStage<Done> record(String tenantId, List<InvoiceChange> changes) {
+    CompletionStage<Done> all = done();
+    for (InvoiceChange change : changes) {
+      all = all.thenCompose(done ->
+          invoice(tenantId, change.invoiceId(), replyTo -> new Invoice.RecordApplication(change.application(), replyTo)));
+    }
+    return all;
+  }
+
+  /** Each payment, as the account holds it now, onto its payment entity (which keeps the newest). */
+  private CompletionStage<Done> mirror(String tenantId, String customerId, List<String> paymentIds) {
+    CompletionStage<Done> all = done();
+    for (String paymentId : paymentIds) {
+      all = all.thenCompose(done -> sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(tenantId, customerId))
+          .<PaymentLedgerResult>ask(replyTo -> new CustomerAccount.GetPayment(paymentId, replyTo), timeout)
+          .thenCompose(answer -> {
+            if (!(answer instanceof PaymentLedgerResult.Ok ok)) {
+              throw new IllegalStateException("Payment " + paymentId + " is not on the account of " + customerId + ": " + answer);
+            }
+            return sharding.entityRefFor(Payment.KEY, EntityIds.entityId(tenantId, paymentId))
+                .<Done>ask(replyTo -> new Payment.RecordOutcome(customerId, ok.payment(), replyTo), timeout);
+          }));
+    }
+    return all;
   }
 
   private CompletionStage<Done> invoice(

@@ -36,11 +36,15 @@ public record Receivable(
     return paid.signum() == 0 && credited.signum() == 0 && writtenOff.signum() == 0;
   }
 
-  /** After a credit note's {@code amount}; dunning ends once nothing is owed. */
-  public Receivable credit(BigDecimal amount) {
-    BigDecimal left = balance.subtract(amount);
-    return new Receivable(invoiceId, invoiceNumber, orderId, externalReference, currency, total, paid, credited.add(amount),
-        writtenOff, left, issuedOn, dueOn, left.signum() == 0 ? DunningLevel.NONE : dunningLevel, voiding);
+  /**
+   * After a change of what is paid, credited and written off (negative amounts take applications
+   * back). Dunning starts over once nothing is owed.
+   */
+  public Receivable adjust(BigDecimal paidDelta, BigDecimal creditedDelta, BigDecimal writtenOffDelta) {
+    BigDecimal left = balance.subtract(paidDelta).subtract(creditedDelta).subtract(writtenOffDelta);
+    return new Receivable(invoiceId, invoiceNumber, orderId, externalReference, currency, total, paid.add(paidDelta),
+        credited.add(creditedDelta), writtenOff.add(writtenOffDelta), left, issuedOn, dueOn,
+        left.signum() == 0 ? DunningLevel.NONE : dunningLevel, voiding);
   }
 
   public Receivable dunning(DunningLevel level) {

@@ -1,17 +1,8 @@
 package dev.o2c.http;
 
-import dev.o2c.infra.ValidationException;
-import dev.o2c.invoice.InvoicingSettings;
-import dev.o2c.order.NewOrder;
-import dev.o2c.order.OrderRequests;
-import dev.o2c.order.OrderResult;
-import dev.o2c.order.OrderService;
-import dev.o2c.order.OrderSettings;
-import dev.o2c.order.OrderView;
 import dev.o2c.tenancy.Caller;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -33,16 +24,34 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * {@code POST /v1/orders/batch}: many orders in one request, as a JSON array or as NDJSON
- * ({@code application/x-ndjson}), each with its own optional {@code idempotencyKey}; one result
- * per order, in request order, in the same format.
+ * A batch endpoint ({@code POST /v1/orders/batch}, {@code POST /v1/payments/batch}): many items
+ * in one request, as a JSON array or as NDJSON ({@code application/x-ndjson}), each with its own
+ * optional {@code idempotencyKey}; one result per item, in request order, in the same format.
  *
- * <p>Streamed and backpressured: orders are framed and parsed one at a time from the request
- * body, at most {@code o2c.orders.batch.parallelism} are being placed at once, and each result is
- * written to the response as soon as it and those before it are done. Neither all the parsed
- * orders nor all the replies are ever held at once.
+ * <p>Streamed and backpressured: items are framed and parsed one at a time from the request body,
+ * at most {@link Items#parallelism()} are being taken at once, and each result is written to the
+ * response as soon as it and those before it are done. Neither all the parsed items nor all the
+ * replies are ever held at once. What an item is and how it is taken is the {@link Items}' part.
  */
 public final class BatchIntake extends ApiDirectives {
+
+  /** The items of one batch endpoint. */
+  public interface Items {
+
+    /** What one item is called in messages ("order"). */
+    String noun();
+
+    /** Items beyond this many are answered 413 each, not taken. */
+    int maxItems();
+
+    int parallelism();
+
+    /** Takes the item at {@code index}; every failure must become the item's result, never fail the stage. */
+    CompletionStage<Object> take(Caller caller, ByteString json, long index);
+
+    /** The result of an item that was not taken. */
+    Object failed(Long index, String idempotencyKey, Problem problem);
+  }
 
   /** NDJSON: one JSON object per line. */
   public static final ContentType NDJSON = MediaTypes.applicationWithFixedCharset("x-ndjson", HttpCharsets.UTF_8).toContentType();
@@ -52,41 +61,29 @@ public final class BatchIntake extends ApiDirectives {
 
   private static final ByteString NEWLINE = ByteString.fromString("\n");
 
-  /** The outcome of one order of a batch; {@code index} is its position in the request (from 0). */
-  public record ItemResult(
-      Long index, int status, String idempotencyKey, Boolean replayed, OrderView order, Map<String, Object> problem) {
-
-    static ItemResult failed(Long index, String key, Problem problem) {
-      return new ItemResult(index, problem.status(), key, null, null, problem.body());
-    }
-  }
-
   /** One framed order of the body, or the failure that ended the body. */
   private record Frame(ByteString bytes, Throwable failure) {}
 
-  private final OrderService orders;
-  private final OrderSettings orderSettings;
-  private final InvoicingSettings invoicing;
+  private final Items items;
 
-  public BatchIntake(HttpSettings settings, OrderService orders, OrderSettings orderSettings, InvoicingSettings invoicing) {
+  public BatchIntake(HttpSettings settings, Items items) {
     super(settings);
-    this.orders = orders;
-    this.orderSettings = orderSettings;
-    this.invoicing = invoicing;
+    this.items = items;
   }
 
   public Route route(Caller caller) {
     return withRequestTimeout(BATCH_TIMEOUT, () -> optionalHeaderValueByName(IDEMPOTENCY_KEY, header -> {
       if (header.isPresent()) {
         return completeProblem(Problem.validation(
-            "A batch has no Idempotency-Key header: give each order its own idempotencyKey.",
+            "A batch has no Idempotency-Key header: give each " + items.noun() + " its own idempotencyKey.",
             List.of(new dev.o2c.infra.FieldError(IDEMPOTENCY_KEY, "is not used by the batch endpoint"))));
       }
       return extractRequestEntity(entity -> {
         boolean ndjson = entity.getContentType().mediaType().toString().equals("application/x-ndjson");
         if (!ndjson && !isJson(entity.getContentType())) {
           return completeProblem(Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-              "A batch must be sent as application/json (an array of orders) or application/x-ndjson (one order per line), not "
+              "A batch must be sent as application/json (an array of " + items.noun() + "s) or application/x-ndjson (one "
+                  + items.noun() + " per line), not "
                   + entity.getContentType().mediaType() + "."));
         }
         var declared = entity.getContentLengthOption();
@@ -113,8 +110,8 @@ public final class BatchIntake extends ApiDirectives {
             tail.runWith(Sink.ignore(), materializer);
             return completeProblem(Problem.validation(
                 head.isEmpty() ? "The batch is empty." : ndjson
-                    ? "An NDJSON batch has one JSON object (an order) per line."
-                    : "A JSON batch is an array of orders: it starts with '['.",
+                    ? "An NDJSON batch has one JSON object (" + items.noun() + ") per line."
+                    : "A JSON batch is an array of " + items.noun() + "s: it starts with '['.",
                 List.of()));
           }
           // A body that breaks off (malformed framing, over the size limit) becomes one last item
@@ -128,9 +125,9 @@ public final class BatchIntake extends ApiDirectives {
               .recover(new PFBuilder<Throwable, Frame>().matchAny(failure -> new Frame(null, failure)).build());
           Source<ByteString, NotUsed> results = frames
               .zipWithIndex()
-              .mapAsync(orderSettings.batchParallelism(), frame -> frame.first().failure() != null
+              .mapAsync(items.parallelism(), frame -> frame.first().failure() != null
                   ? CompletableFuture.completedFuture(unreadable(frame.first().failure()))
-                  : place(caller, frame.first().bytes(), frame.second()))
+                  : take(caller, frame.first().bytes(), frame.second()))
               .map(result -> ByteString.fromArray(Json.write(result)));
           Source<ByteString, NotUsed> body = ndjson
               ? results.map(line -> line.concat(NEWLINE))
@@ -141,48 +138,30 @@ public final class BatchIntake extends ApiDirectives {
         }));
   }
 
-  /** Places one order of the batch; every failure becomes that order's result, never the batch's. */
-  private CompletionStage<ItemResult> place(Caller caller, ByteString bytes, long index) {
-    if (index >= orderSettings.batchMaxOrders()) {
-      return CompletableFuture.completedFuture(ItemResult.failed(index, null, Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
-          "A batch holds at most " + orderSettings.batchMaxOrders() + " orders; this one was not placed.")));
+  /** Takes one item of the batch, unless the batch has had its fill. */
+  private CompletionStage<Object> take(Caller caller, ByteString bytes, long index) {
+    if (index >= items.maxItems()) {
+      return CompletableFuture.completedFuture(items.failed(index, null, Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
+          "A batch holds at most " + items.maxItems() + " " + items.noun() + "s; this one was not taken.")));
     }
-    OrderRequests.BatchItem item;
-    try {
-      item = Json.read(bytes.toArray(), OrderRequests.BatchItem.class);
-    } catch (ProblemException e) {
-      return CompletableFuture.completedFuture(ItemResult.failed(index, null, e.problem()));
-    }
-    String key = item.idempotencyKey();
-    if (key != null && !validIdempotencyKey(key)) {
-      return CompletableFuture.completedFuture(ItemResult.failed(index, key, Problem.validation("The order is not valid.",
-          List.of(new dev.o2c.infra.FieldError("idempotencyKey", "must be 1 to 255 visible ASCII characters")))));
-    }
-    NewOrder order;
-    try {
-      order = OrderRequests.validate(item.order(), orderSettings.maxLines(), invoicing.tenant(caller.tenantId()).tax()::knows);
-    } catch (ValidationException e) {
-      return CompletableFuture.completedFuture(ItemResult.failed(index, key, Problem.validation(e.getMessage(), e.errors())));
-    }
-    return orders.place(caller, order, key).handle((result, failure) -> {
-      if (failure != null) {
-        return ItemResult.failed(index, key, Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-            "The order did not complete in time; retry it with the same idempotencyKey."));
-      }
-      if (result instanceof OrderResult.Ok ok) {
-        return new ItemResult(index, 201, key, ok.replayed() ? Boolean.TRUE : null, ok.order(), null);
-      }
-      return ItemResult.failed(index, key, problemOf(((OrderResult.Failed) result).rejection()));
-    });
+    return items.take(caller, bytes, index);
   }
 
   /** The last result of a batch whose body broke off: what was before it stands. */
-  private static ItemResult unreadable(Throwable failure) {
+  private Object unreadable(Throwable failure) {
     if (failure instanceof EntityStreamSizeException tooLarge) {
-      return ItemResult.failed(null, null, tooLarge(tooLarge.limit()));
+      return items.failed(null, null, tooLarge(tooLarge.limit()));
     }
-    return ItemResult.failed(null, null, Problem.of(ProblemType.MALFORMED_JSON,
-        "The batch could not be read past the orders answered above: " + failure.getMessage()));
+    return items.failed(null, null, Problem.of(ProblemType.MALFORMED_JSON,
+        "The batch could not be read past the " + items.noun() + "s answered above: " + failure.getMessage()));
+  }
+
+  /** The problem (400) of an item's idempotencyKey, or null when it is absent or valid. */
+  static Problem invalidKey(String key, String noun) {
+    return key != null && !validIdempotencyKey(key)
+        ? Problem.validation("The " + noun + " is not valid.",
+            List.of(new dev.o2c.infra.FieldError("idempotencyKey", "must be 1 to 255 visible ASCII characters")))
+        : null;
   }
 
   private static char firstNonBlank(ByteString bytes) {

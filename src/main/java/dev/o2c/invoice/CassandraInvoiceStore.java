@@ -6,6 +6,9 @@ import com.datastax.oss.driver.api.core.cql.PagingState;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +29,8 @@ public final class CassandraInvoiceStore implements InvoiceStore {
   private final String openDelete;
   private final String allSelect;
   private final String openSelect;
+  private final String referenceInsert;
+  private final String referenceSelect;
 
   public CassandraInvoiceStore(CassandraSession session, String keyspace) {
     this.session = session;
@@ -37,6 +42,8 @@ public final class CassandraInvoiceStore implements InvoiceStore {
     this.openDelete = "DELETE FROM " + keyspace + ".customer_open_invoices WHERE tenant = ? AND customer_id = ? AND due_on = ? AND invoice_id = ?";
     this.allSelect = "SELECT " + COLUMNS + " FROM " + keyspace + ".customer_invoices WHERE tenant = ? AND customer_id = ?";
     this.openSelect = "SELECT " + COLUMNS + " FROM " + keyspace + ".customer_open_invoices WHERE tenant = ? AND customer_id = ?";
+    this.referenceInsert = "INSERT INTO " + keyspace + ".invoice_references (tenant, reference, invoice_id, customer_id) VALUES (?, ?, ?, ?)";
+    this.referenceSelect = "SELECT customer_id FROM " + keyspace + ".invoice_references WHERE tenant = ? AND reference = ?";
   }
 
   @Override
@@ -49,6 +56,22 @@ public final class CassandraInvoiceStore implements InvoiceStore {
     return session.executeWrite(byNumberInsert, tenantId, i.invoiceNumber(), i.invoiceId(), i.customerId(), i.orderId())
         .thenCompose(done -> session.executeWrite(allInsert, values))
         .thenCompose(done -> open);
+  }
+
+  @Override
+  public CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, Collection<String> references) {
+    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
+    for (String reference : references) {
+      all = all.thenCompose(done ->
+          session.executeWrite(referenceInsert, tenantId, reference.toLowerCase(Locale.ROOT), invoiceId, customerId));
+    }
+    return all;
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> customerOfReference(String tenantId, String reference) {
+    return session.selectOne(referenceSelect, tenantId, reference.toLowerCase(Locale.ROOT))
+        .thenApply(row -> row.map(r -> r.getString("customer_id")));
   }
 
   @Override

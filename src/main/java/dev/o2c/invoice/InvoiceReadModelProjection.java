@@ -5,6 +5,9 @@ import dev.o2c.order.Order;
 import dev.o2c.order.OrderResult;
 import dev.o2c.order.PaymentStatus;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,8 +17,8 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 
 /**
- * Keeps the invoice read models (by number, by customer) as each invoice is now, and the order's
- * payment status in step with its invoice. On every invoice event it reads the invoice and
+ * Keeps the invoice read models (by number, by customer, by the references a payment may name) as
+ * each invoice is now, and the order's payment status in step with its invoice. On every invoice event it reads the invoice and
  * rewrites its rows: keyed upserts, so a replayed event changes nothing.
  */
 public final class InvoiceReadModelProjection extends Handler<EventEnvelope<Invoice.Event>> {
@@ -43,11 +46,24 @@ public final class InvoiceReadModelProjection extends Handler<EventEnvelope<Invo
             throw new IllegalStateException("Invoice " + invoiceEntityId + " could not be read: " + result);
           }
           InvoiceView invoice = ok.invoice();
-          return store.save(tenantId, InvoiceStore.Summary.of(invoice))
+          CompletionStage<Done> references = envelope.event() instanceof Invoice.Issued
+              ? store.saveReferences(tenantId, invoice.invoiceId(), invoice.customerId(), references(invoice))
+              : CompletableFuture.completedFuture(Done.getInstance());
+          return references
+              .thenCompose(saved -> store.save(tenantId, InvoiceStore.Summary.of(invoice)))
               .thenCompose(saved -> sharding.entityRefFor(Order.KEY, EntityIds.entityId(tenantId, invoice.orderId()))
                   .<OrderResult>ask(replyTo -> new Order.RecordPaymentStatus(paymentStatus(invoice), replyTo), timeout))
               .thenApply(recorded -> Done.getInstance());
         });
+  }
+
+  /** What a payment may name the invoice by: its number, its order id, its order's external reference. */
+  static List<String> references(InvoiceView invoice) {
+    List<String> references = new ArrayList<>(List.of(invoice.invoiceNumber(), invoice.orderId()));
+    if (invoice.externalReference() != null) {
+      references.add(invoice.externalReference());
+    }
+    return references;
   }
 
   /**

@@ -7,7 +7,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
-/** The read models of invoices: by number, and by customer (all of them, or the open ones). */
+/**
+ * The read models of invoices: by number, by customer (all of them, or the open ones), and by the
+ * references a payment may name them by.
+ */
 public interface InvoiceStore {
 
   /** An invoice in a list. */
@@ -33,6 +36,15 @@ public interface InvoiceStore {
 
   /** Writes (rewrites) an invoice's rows as it is now. */
   CompletionStage<Done> save(String tenantId, Summary invoice);
+
+  /**
+   * Remembers the names a payment may give an invoice by — its number, its order id, its order's
+   * external reference — for finding the customer of a payment that does not name one.
+   */
+  CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, java.util.Collection<String> references);
+
+  /** The customer of an invoice named by {@code reference} (any case), if any invoice is. */
+  CompletionStage<Optional<String>> customerOfReference(String tenantId, String reference);
 
   /** The invoice id of a number. */
   CompletionStage<Optional<String>> byNumber(String tenantId, String invoiceNumber);

@@ -86,7 +86,8 @@ class CustomerAccountTest {
     account = EventSourcedBehaviorTestKit.create(
         testKit.system(),
         CustomerAccount.create("acme:" + customerId, new CustomerAccount.Dependencies(clock, lookup, settings,
-            dev.o2c.invoice.InvoicingSettings.fromConfig(O2cConfig.load()))),
+            dev.o2c.invoice.InvoicingSettings.fromConfig(O2cConfig.load()),
+            dev.o2c.payment.PaymentSettings.fromConfig(O2cConfig.load()))),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 

@@ -86,7 +86,8 @@ class CustomerLedgerTest {
     // Commands, events and state must also come back from serialization equal to what went in.
     account = EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        CustomerAccount.create(entityId, new CustomerAccount.Dependencies(clock, lookup, SETTINGS, INVOICING)),
+        CustomerAccount.create(entityId, new CustomerAccount.Dependencies(clock, lookup, SETTINGS, INVOICING,
+            dev.o2c.payment.PaymentSettings.fromConfig(dev.o2c.infra.O2cConfig.load()))),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 

@@ -89,7 +89,7 @@ public abstract class DomainRouteTestBase extends JUnit5RouteTest {
     Config config = config();
     HttpSettings http = HttpSettings.fromConfig(config);
     stores = new Contexts.Stores(new InMemoryAlertStore(), new dev.o2c.support.InMemoryInvoiceStore(),
-        new dev.o2c.support.InMemoryDunningSchedule());
+        new dev.o2c.support.InMemoryDunningSchedule(), new dev.o2c.support.InMemoryPaymentStore());
     var contexts = Contexts.start(typedSystem(), config, http, clock(), stores, false);
     route = new ApiGateway(http, ApiKeys.fromConfig(config), new HealthRoutes(http, new Readiness(List.of(), Duration.ofSeconds(1))),
         contexts).route();

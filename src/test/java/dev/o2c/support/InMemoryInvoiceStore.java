@@ -1,7 +1,9 @@
 package dev.o2c.support;
 
 import dev.o2c.invoice.InvoiceStore;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +16,19 @@ import org.apache.pekko.Done;
 public final class InMemoryInvoiceStore implements InvoiceStore {
 
   private final Map<String, Summary> byId = new ConcurrentHashMap<>();
+  private final Map<String, String> customerByReference = new ConcurrentHashMap<>();
+
+  @Override
+  public CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, Collection<String> references) {
+    references.forEach(r -> customerByReference.put(tenantId + ":" + r.toLowerCase(Locale.ROOT), customerId));
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> customerOfReference(String tenantId, String reference) {
+    return CompletableFuture.completedFuture(
+        Optional.ofNullable(customerByReference.get(tenantId + ":" + reference.toLowerCase(Locale.ROOT))));
+  }
 
   @Override
   public CompletionStage<Done> save(String tenantId, Summary invoice) {
