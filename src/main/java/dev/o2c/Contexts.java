@@ -12,12 +12,14 @@ import dev.o2c.http.BatchIntake;
 import dev.o2c.http.CustomerRoutes;
 import dev.o2c.http.HttpSettings;
 import dev.o2c.http.InvoiceRoutes;
-import dev.o2c.http.OrderBatch;
 import dev.o2c.http.OpenApiRoutes;
+import dev.o2c.http.OrderBatch;
 import dev.o2c.http.OrderRoutes;
 import dev.o2c.http.PaymentBatch;
 import dev.o2c.http.PaymentRoutes;
 import dev.o2c.http.TenantRoutes;
+import dev.o2c.idempotency.KeyClaim;
+import dev.o2c.idempotency.KeyClaims;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.TaggedProjections;
 import dev.o2c.invoice.DunningRunner;
@@ -41,6 +43,7 @@ import dev.o2c.payment.PaymentSettings;
 import dev.o2c.reporting.AlertStore;
 import dev.o2c.reporting.AlertsProjection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -91,6 +94,8 @@ public final class Contexts {
     ShardedPaymentAccounts paymentAccounts = new ShardedPaymentAccounts(system, payments.accountAskTimeout());
     sharding.init(Entity.of(Payment.KEY, entity -> Payment.create(entity.getEntityId(),
         new Payment.Dependencies(clock, paymentAccounts, payments))));
+    sharding.init(Entity.of(KeyClaim.KEY, entity -> KeyClaim.create(entity.getEntityId())));
+    KeyClaims keys = new KeyClaims(system, http.askTimeout());
     PaymentService paymentService = new PaymentService(system, paymentAccounts, stores.invoices(), http.askTimeout());
 
     Optional<ActorRef<DunningRunner.Command>> dunning = Optional.empty();
@@ -111,14 +116,15 @@ public final class Contexts {
       dunning = Optional.of(ClusterSingleton.get(system).init(SingletonActor.of(
           DunningRunner.create(stores.dunning(), clock, invoicing, timeout), "dunning-runner")));
     }
-    return List.of(
+    List<TenantRoutes> routes = new ArrayList<>(List.of(
         new CustomerRoutes(http, system),
         new OrderRoutes(http, orders, orderSettings, invoicing, new BatchIntake(http, new OrderBatch(orders, orderSettings, invoicing))),
-        new InvoiceRoutes(http, system, stores.invoices()),
+        new InvoiceRoutes(http, system, stores.invoices(), keys),
         new PaymentRoutes(http, system, paymentService, stores.payments(), clock,
-            new BatchIntake(http, new PaymentBatch(paymentService, payments, clock))),
+            new BatchIntake(http, new PaymentBatch(paymentService, payments, clock)), keys),
         new AlertRoutes(http, stores.alerts(), clock),
         new AdminRoutes(http, clock, dunning),
-        new OpenApiRoutes(http));
+        new OpenApiRoutes(http)));
+    return routes;
   }
 }

@@ -39,6 +39,11 @@ final class Ledger {
       BigDecimal zero = Money.zero(e.currency());
       Receivable receivable = new Receivable(e.invoiceId(), e.invoiceNumber(), e.orderId(), e.externalReference(), e.currency(),
           e.total(), zero, zero, zero, e.total(), e.issuedOn(), e.dueOn(), DunningLevel.NONE, null);
+      if (e.total().signum() == 0) {
+        // An invoice of nothing (free items) is paid as it is issued: never open, never dunned.
+        return s.with(reservations, reserved, s.receivablesMap(), s.receivable(), s.settledMap().plus(e.invoiceId(), receivable),
+            s.cancelledSet().minus(e.invoiceId()), s.accountCredit(), e.at());
+      }
       return s.with(reservations, reserved, s.receivablesMap().plus(e.invoiceId(), receivable), s.receivable().add(e.total()),
           s.settledMap(), s.cancelledSet().minus(e.invoiceId()), s.accountCredit(), e.at());
     }

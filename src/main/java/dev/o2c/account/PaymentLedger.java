@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.pcollections.PMap;
 
 /**
@@ -164,10 +165,11 @@ final class PaymentLedger {
     RefundIssued earlier = state.refunds().get(cmd.refundId());
     if (earlier != null) {
       return Decision.reply(earlier.amount().compareTo(cmd.amount()) == 0 && earlier.currency().equals(cmd.currency())
+              && Objects.equals(earlier.reference(), cmd.reference())
           ? new RefundResult.Ok(earlier, true)
           : new RefundResult.Failed(Rejection.of(Rejection.Kind.KEY_REUSED, "This Idempotency-Key was used for a different refund.")));
     }
-    Rejection refused = payerRefusal(state, cmd.currency());
+    Rejection refused = refusal(state, cmd.currency(), "refund", Rejection.Kind.NOT_FOUND);
     if (refused != null) {
       return Decision.reply(new RefundResult.Failed(refused));
     }
@@ -311,12 +313,21 @@ final class PaymentLedger {
   }
 
   private static Rejection payerRefusal(CustomerState state, String currency) {
+    return refusal(state, currency, "payment", Rejection.Kind.UNPROCESSABLE);
+  }
+
+  /**
+   * Why this account cannot take money of {@code what} in {@code currency}, or null. A customer
+   * named in a body that does not exist is {@code missing} (422 for a payment's payer; 404 for the
+   * customer a refund's path names).
+   */
+  private static Rejection refusal(CustomerState state, String currency, String what, Rejection.Kind missing) {
     if (!state.exists()) {
-      return Rejection.of(Rejection.Kind.UNPROCESSABLE, "There is no such customer.");
+      return Rejection.of(missing, "There is no such customer.");
     }
     if (!state.currency().equals(currency)) {
       return Rejection.of(Rejection.Kind.UNPROCESSABLE,
-          "The payment is in " + currency + " but the account of customer " + state.customerId() + " is in " + state.currency() + ".");
+          "The " + what + " is in " + currency + " but the account of customer " + state.customerId() + " is in " + state.currency() + ".");
     }
     return null;
   }

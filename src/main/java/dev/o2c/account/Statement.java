@@ -52,7 +52,7 @@ public record Statement(
   /** A payment of the period and where its money is now. */
   public record Payment(
       String paymentId, PaymentEntry.PaymentStatus status, LocalDate receivedOn, BigDecimal amount, List<Allocation> allocations,
-      List<WriteOff> writeOffs, BigDecimal unapplied, BigDecimal refunded) implements CborSerializable {
+      List<WriteOff> writeOffs, BigDecimal unappliedAmount, BigDecimal refundedAmount) implements CborSerializable {
 
     static Payment of(PaymentEntry p) {
       return new Payment(p.paymentId(), p.status(), p.receivedOn(), p.amount(), p.allocations(), p.writeOffs(), p.unapplied(),

@@ -3,6 +3,7 @@ package dev.o2c.http;
 import dev.o2c.account.CustomerAccount;
 import dev.o2c.account.CustomerResult;
 import dev.o2c.account.LedgerResult;
+import dev.o2c.idempotency.KeyClaims;
 import dev.o2c.infra.EntityIds;
 import dev.o2c.infra.FieldError;
 import dev.o2c.infra.Rejection;
@@ -43,9 +44,11 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
 
   private final ClusterSharding sharding;
   private final InvoiceStore store;
+  private final KeyClaims keys;
 
-  public InvoiceRoutes(HttpSettings settings, ActorSystem<?> system, InvoiceStore store) {
+  public InvoiceRoutes(HttpSettings settings, ActorSystem<?> system, InvoiceStore store, KeyClaims keys) {
     super(settings);
+    this.keys = keys;
     this.sharding = ClusterSharding.get(system);
     this.store = store;
   }
@@ -136,8 +139,13 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
       }
       InvoiceView invoice = ok.invoice();
       BigDecimal amount = CreditNoteRequests.amount(body, invoice);
-      return account(caller, invoice.customerId(),
-              replyTo -> new CustomerAccount.IssueCreditNote(invoiceId, creditNoteId, amount, body.reason().strip(), caller.principal(), replyTo))
+      // The key names the credit note, and is claimed tenant-wide: reused on another invoice it is a 422.
+      String fingerprint = String.join("|", invoiceId, amount.toPlainString(), body.reason().strip());
+      return keys.claimed(caller.tenantId(), CREDIT_NOTE_KEY_SCOPE, key, fingerprint,
+              () -> account(caller, invoice.customerId(), replyTo ->
+                  new CustomerAccount.IssueCreditNote(invoiceId, creditNoteId, amount, body.reason().strip(), caller.principal(), replyTo)),
+              () -> new LedgerResult.Failed(KeyClaims.reusedKey("credit note")),
+              answer -> answer instanceof LedgerResult.Failed failed ? failed.rejection() : null)
           .thenCompose(ledger -> {
             if (!(ledger instanceof LedgerResult.CreditNote note)) {
               return CompletableFuture.completedFuture((Object) ((LedgerResult.Failed) ledger).rejection());

@@ -2,6 +2,7 @@ package dev.o2c.http;
 
 import dev.o2c.account.CustomerAccount;
 import dev.o2c.account.RefundResult;
+import dev.o2c.idempotency.KeyClaims;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.EntityIds;
 import dev.o2c.infra.FieldError;
@@ -19,6 +20,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -46,10 +48,12 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
   private final BusinessClock clock;
   private final ClusterSharding sharding;
   private final BatchIntake batch;
+  private final KeyClaims keys;
 
-  public PaymentRoutes(
-      HttpSettings settings, ActorSystem<?> system, PaymentService payments, PaymentStore store, BusinessClock clock, BatchIntake batch) {
+  public PaymentRoutes(HttpSettings settings, ActorSystem<?> system, PaymentService payments, PaymentStore store, BusinessClock clock,
+      BatchIntake batch, KeyClaims keys) {
     super(settings);
+    this.keys = keys;
     this.payments = payments;
     this.store = store;
     this.clock = clock;
@@ -109,7 +113,7 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
   }
 
   private Route list(Caller caller, Optional<String> status, Optional<String> customerId, String limitText, String token) {
-    String filter = status.orElse(customerId.isPresent() ? "all" : "unapplied");
+    String filter = status.map(s -> s.toLowerCase(Locale.ROOT)).orElse(customerId.isPresent() ? "all" : "unapplied");
     if (!filter.equals("unapplied") && !filter.equals("all")) {
       throw invalid("status", "must be unapplied or all");
     }
@@ -145,9 +149,14 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
       return completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no such customer."));
     }
     String refundId = key == null ? EntityIds.random("ref") : EntityIds.derived("ref", caller.tenantId(), REFUND_KEY_SCOPE, key);
-    CompletionStage<RefundResult> result = sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(caller.tenantId(), customerId))
-        .ask(replyTo -> new CustomerAccount.IssueRefund(refundId, refund.amount(), refund.currency(), refund.reference(),
-            caller.principal(), replyTo), settings.askTimeout());
+    // The key names the refund, and is claimed tenant-wide: reused for another customer it is a 422.
+    String fingerprint = String.join("|", customerId, refund.amount().toPlainString(), refund.currency(), String.valueOf(refund.reference()));
+    CompletionStage<RefundResult> result = keys.claimed(caller.tenantId(), REFUND_KEY_SCOPE, key, fingerprint,
+        () -> sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(caller.tenantId(), customerId))
+            .<RefundResult>ask(replyTo -> new CustomerAccount.IssueRefund(refundId, refund.amount(), refund.currency(), refund.reference(),
+                caller.principal(), replyTo), settings.askTimeout()),
+        () -> new RefundResult.Failed(KeyClaims.reusedKey("refund")),
+        answer -> answer instanceof RefundResult.Failed failed ? failed.rejection() : null);
     return onSuccess(() -> result, answer -> {
       if (answer instanceof RefundResult.Ok ok) {
         List<HttpHeader> headers = new ArrayList<>(List.of(Location.create("/v1/customers/" + customerId + "/statement")));

@@ -194,8 +194,8 @@ public final class Matching {
   }
 
   /**
-   * Pairs among all invoices (a hash of complements), then sets of 3 to 5 among the
-   * {@link #SET_CANDIDATES} due first (a depth-first search in due order, pruned by what the
+   * Among the invoices something is still owed on (not those REFERENCE settled): pairs among all
+   * of them (a hash of complements), then sets of 3 to 5 among the {@link #SET_CANDIDATES} due first (a depth-first search in due order, pruned by what the
    * rest can still add, within {@link #SEARCH_BUDGET} steps). The first set found is the one due
    * earliest: fewer invoices first, then the oldest due dates.
    */
@@ -203,11 +203,13 @@ public final class Matching {
     // Pairs: the first invoice (in due order) that has a partner due after it, with its first partner.
     Map<Long, List<Integer>> byBalance = new HashMap<>();
     for (int i = 0; i < open.size(); i++) {
-      byBalance.computeIfAbsent(open.get(i).balance, b -> new ArrayList<>()).add(i);
+      if (open.get(i).balance > 0) {
+        byBalance.computeIfAbsent(open.get(i).balance, b -> new ArrayList<>()).add(i);
+      }
     }
     for (int i = 0; i < open.size(); i++) {
       long need = target - open.get(i).balance;
-      if (need <= 0) {
+      if (open.get(i).balance <= 0 || need <= 0) {
         continue;
       }
       List<Integer> partners = byBalance.get(need);
@@ -221,7 +223,7 @@ public final class Matching {
     }
     List<Work> candidates = new ArrayList<>();
     for (Work w : open) {
-      if (w.balance < target) {
+      if (w.balance > 0 && w.balance < target) {
         candidates.add(w);
         if (candidates.size() == SET_CANDIDATES) {
           break;

@@ -3,6 +3,7 @@ package dev.o2c.payment;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.CborSerializable;
 import dev.o2c.infra.EntityIds;
+import dev.o2c.idempotency.KeyClaim;
 import dev.o2c.infra.Rejection;
 import dev.o2c.money.Money;
 import java.math.BigDecimal;
@@ -73,6 +74,12 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
 
   public record Get(ActorRef<PaymentResult> replyTo) implements Command {}
 
+  /**
+   * Claim this id's Idempotency-Key for a payment with a bank reference (whose id is the bank
+   * reference's): the key then refuses any other request, here and there.
+   */
+  public record ClaimKey(String fingerprint, ActorRef<KeyClaim.Answer> replyTo) implements Command {}
+
   /** Finish an application a failure interrupted (asked by the payments projection). */
   public record Heal(ActorRef<PaymentResult> replyTo) implements Command {}
 
@@ -96,13 +103,16 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
 
   public record Reversed(String reason, String by, Instant at) implements Event {}
 
+  /** The Idempotency-Key this id is made from was used for the payment request with this fingerprint (and a bank reference). */
+  public record KeyClaimed(String fingerprint, Instant at) implements Event {}
+
   /** What a payment needs besides its events. */
   public record Dependencies(BusinessClock clock, PaymentAccounts accounts, PaymentSettings settings) {}
 
   /** A call to the account in flight, and whom to answer. */
   public record Call(
-      Kind kind, String customerId, String requestHash, boolean duplicate, String reason, String by, ActorRef<PaymentResult> replyTo)
-      implements CborSerializable {
+      Kind kind, String customerId, String requestHash, String idempotencyKey, boolean duplicate, String reason, String by,
+      ActorRef<PaymentResult> replyTo) implements CborSerializable {
 
     /** What the call does. */
     public enum Kind {
@@ -140,9 +150,10 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
     return PaymentState.EMPTY;
   }
 
+  /** Everything but a key's claim is read by the payments projection. */
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(tag);
+    return event instanceof KeyClaimed ? Set.of() : Set.of(tag);
   }
 
   @Override
@@ -162,6 +173,7 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
         .onCommand(Receive.class, this::receive)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), found(state)))
         .onCommand(Heal.class, this::heal)
+        .onCommand(ClaimKey.class, this::claimKey)
         .onCommand(Allocate.class, this::allocate)
         .onCommand(Unallocate.class, this::unallocate)
         .onCommand(Reverse.class, this::reverse)
@@ -174,30 +186,41 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
 
   private ReplyEffect<Event, PaymentState> receive(PaymentState state, Receive cmd) {
     String hash = cmd.payment().fingerprint();
-    boolean retry = cmd.idempotencyKey() != null && state.exists() && cmd.idempotencyKey().equals(state.received().idempotencyKey());
     if (inFlight != null) {
-      if (inFlight.kind() == Call.Kind.APPLY && hash.equals(inFlight.requestHash())) {
+      if (inFlight.kind() == Call.Kind.APPLY && hash.equals(inFlight.requestHash()) && cmd.idempotencyKey() != null
+          && cmd.idempotencyKey().equals(inFlight.idempotencyKey())) {
         return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.IN_FLIGHT,
-            "A request for this payment is still being processed; retry shortly."));
+            "A request with this Idempotency-Key is still being processed; retry shortly."));
       }
       return Effect().stash();
     }
+    if (!state.exists() && state.keyClaim() != null) {
+      // This id is the key's, and the key was used for a payment with a bank reference.
+      return Effect().reply(cmd.replyTo(), keyReused());
+    }
     if (state.exists()) {
-      if (retry && !hash.equals(state.received().requestHash())) {
-        return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.KEY_REUSED,
-            "This Idempotency-Key was used for a different payment request."));
+      Received r = state.received();
+      boolean sameRequest = hash.equals(r.requestHash());
+      boolean sameKey = cmd.idempotencyKey() != null && cmd.idempotencyKey().equals(r.idempotencyKey());
+      // Without a bank reference only the key makes a retry; with one, the same key on another
+      // request is a reused key, and any other request is the statement line again.
+      if (r.bankReference() == null ? !(sameKey && sameRequest) : !sameRequest && sameKey) {
+        return Effect().reply(cmd.replyTo(), keyReused());
       }
-      if (!retry && state.received().bankReference() == null) {
-        // An id made from another key cannot be reached; a random one is never asked for twice.
-        return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.KEY_REUSED,
-            "This Idempotency-Key was used for a different payment request."));
+      // The same request again is a retry, whatever its key; another one with this bank reference
+      // is a duplicate of the statement line: either way the payment is applied once.
+      boolean duplicate = !sameRequest;
+      if (duplicate) {
+        context.getLog().warn("Payment {} of tenant {}: bank reference {} came again with other details; the original stands",
+            paymentId, tenantId, r.bankReference());
       }
       if (state.awaitingApplication()) {
-        return startCall(new Call(Call.Kind.APPLY, state.customerId(), hash, !retry, null, cmd.by(), cmd.replyTo()), state);
+        return startCall(new Call(Call.Kind.APPLY, state.customerId(), hash, cmd.idempotencyKey(), duplicate, null, cmd.by(),
+            cmd.replyTo()), state);
       }
-      return Effect().reply(cmd.replyTo(), retry
-          ? new PaymentResult.Ok(PaymentView.first(state), true, false)
-          : new PaymentResult.Ok(PaymentView.of(state), false, true));
+      return Effect().reply(cmd.replyTo(), duplicate
+          ? new PaymentResult.Ok(PaymentView.of(state), false, true)
+          : new PaymentResult.Ok(PaymentView.first(state), true, false));
     }
     NewPayment p = cmd.payment();
     Instant now = deps.clock().now();
@@ -207,9 +230,22 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
     if (cmd.customerId() == null) {
       return Effect().persist(received).thenReply(cmd.replyTo(), s -> new PaymentResult.Ok(PaymentView.first(s), false, false));
     }
-    Call call = new Call(Call.Kind.APPLY, cmd.customerId(), hash, false, null, cmd.by(), cmd.replyTo());
+    Call call = new Call(Call.Kind.APPLY, cmd.customerId(), hash, cmd.idempotencyKey(), false, null, cmd.by(), cmd.replyTo());
     inFlight = call;
     return Effect().persist(received).thenRun(s -> ask(call, s)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, PaymentState> claimKey(PaymentState state, ClaimKey cmd) {
+    if (inFlight != null) {
+      return Effect().stash();
+    }
+    if (state.exists()) {
+      return Effect().reply(cmd.replyTo(), KeyClaim.Answer.REUSED);
+    }
+    if (state.keyClaim() != null) {
+      return Effect().reply(cmd.replyTo(), state.keyClaim().equals(cmd.fingerprint()) ? KeyClaim.Answer.GRANTED : KeyClaim.Answer.REUSED);
+    }
+    return Effect().persist(new KeyClaimed(cmd.fingerprint(), deps.clock().now())).thenReply(cmd.replyTo(), s -> KeyClaim.Answer.GRANTED);
   }
 
   private ReplyEffect<Event, PaymentState> heal(PaymentState state, Heal cmd) {
@@ -217,7 +253,7 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
       return Effect().stash();
     }
     if (state.awaitingApplication()) {
-      return startCall(new Call(Call.Kind.APPLY, state.customerId(), null, false, null, "system", cmd.replyTo()), state);
+      return startCall(new Call(Call.Kind.APPLY, state.customerId(), null, null, false, null, "system", cmd.replyTo()), state);
     }
     return Effect().reply(cmd.replyTo(), found(state));
   }
@@ -230,7 +266,7 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
       if (customerId == null) {
         return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.UNPROCESSABLE, "The invoices chosen are not known."));
       }
-      Call call = new Call(Call.Kind.ALLOCATE, customerId, null, false, null, cmd.by(), cmd.replyTo());
+      Call call = new Call(Call.Kind.ALLOCATE, customerId, null, null, false, null, cmd.by(), cmd.replyTo());
       inFlight = call;
       context.pipeToSelf(deps.accounts().allocate(tenantId, customerId, toAccount(state), cmd.allocations(), cmd.by()),
           (answer, failure) -> answered(call, answer, failure));
@@ -243,7 +279,7 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
       if (state.customerId() == null || state.current().allocatedTo(cmd.invoiceId()).signum() == 0) {
         return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.NOT_FOUND, "The payment has no allocation to this invoice."));
       }
-      Call call = new Call(Call.Kind.UNALLOCATE, state.customerId(), null, false, null, cmd.by(), cmd.replyTo());
+      Call call = new Call(Call.Kind.UNALLOCATE, state.customerId(), null, null, false, null, cmd.by(), cmd.replyTo());
       inFlight = call;
       context.pipeToSelf(deps.accounts().unallocate(tenantId, state.customerId(), paymentId, cmd.invoiceId(), cmd.by()),
           (answer, failure) -> answered(call, answer, failure));
@@ -253,7 +289,10 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
 
   private ReplyEffect<Event, PaymentState> reverse(PaymentState state, Reverse cmd) {
     if (state.reversed() && inFlight == null) {
-      return Effect().reply(cmd.replyTo(), found(state));
+      // Reversed already; if the account's report of it came before its answer, record why now.
+      return state.reversal() == null
+          ? Effect().persist(new Reversed(cmd.reason(), cmd.by(), deps.clock().now())).thenReply(cmd.replyTo(), Payment::found)
+          : Effect().reply(cmd.replyTo(), found(state));
     }
     return change(state, cmd.replyTo(), () -> {
       Instant now = deps.clock().now();
@@ -265,7 +304,7 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
         return Effect().persist(List.of(new OutcomeRecorded(null, reversed, now), new Reversed(cmd.reason(), cmd.by(), now)))
             .thenReply(cmd.replyTo(), Payment::found);
       }
-      Call call = new Call(Call.Kind.REVERSE, state.customerId(), null, false, cmd.reason(), cmd.by(), cmd.replyTo());
+      Call call = new Call(Call.Kind.REVERSE, state.customerId(), null, null, false, cmd.reason(), cmd.by(), cmd.replyTo());
       inFlight = call;
       context.pipeToSelf(deps.accounts().reverse(tenantId, state.customerId(), paymentId, cmd.reason(), cmd.by()),
           (answer, failure) -> answered(call, answer, failure));
@@ -374,6 +413,10 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
 
   private static PaymentResult found(PaymentState state) {
     return state.exists() ? new PaymentResult.Ok(PaymentView.of(state), false, false) : notFound();
+  }
+
+  private static PaymentResult keyReused() {
+    return failed(Rejection.Kind.KEY_REUSED, "This Idempotency-Key was used for a different payment request.");
   }
 
   private static PaymentResult notFound() {

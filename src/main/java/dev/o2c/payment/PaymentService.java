@@ -1,5 +1,6 @@
 package dev.o2c.payment;
 
+import dev.o2c.idempotency.KeyClaim;
 import dev.o2c.infra.EntityIds;
 import dev.o2c.infra.Rejection;
 import dev.o2c.invoice.Invoice;
@@ -54,7 +55,10 @@ public final class PaymentService {
     this.askTimeout = askTimeout;
   }
 
-  /** The id of a payment: from its bank reference, else from the Idempotency-Key, else random. */
+  /**
+   * The id of a payment: from its bank reference, else from the Idempotency-Key, else random. (A
+   * key given with a bank reference is claimed at the id it would make: see {@link #receive}.)
+   */
   static String paymentId(String tenantId, NewPayment payment, String idempotencyKey) {
     if (payment.bankReference() != null) {
       return EntityIds.derived("pay", tenantId, BANK_SCOPE, payment.bankReference());
@@ -78,8 +82,19 @@ public final class PaymentService {
         return CompletableFuture.completedFuture(new PaymentResult.Failed(rejection));
       }
       Payer p = (Payer) found;
-      return ask(tenantId, paymentId, replyTo ->
-          new Payment.Receive(payment, p.customerId(), p.attribution(), idempotencyKey, caller.principal(), replyTo));
+      Function<ActorRef<PaymentResult>, Payment.Command> receive = replyTo ->
+          new Payment.Receive(payment, p.customerId(), p.attribution(), idempotencyKey, caller.principal(), replyTo);
+      if (idempotencyKey == null || payment.bankReference() == null) {
+        return ask(tenantId, paymentId, receive);
+      }
+      // The bank reference makes the id; the key is claimed where a payment without one would live,
+      // so that it is refused for any other request, with or without a bank reference.
+      String keyId = EntityIds.derived("pay", tenantId, KEY_SCOPE, idempotencyKey);
+      return ref(tenantId, keyId).<KeyClaim.Answer>ask(replyTo -> new Payment.ClaimKey(payment.fingerprint(), replyTo), askTimeout)
+          .thenCompose(answer -> answer == KeyClaim.Answer.GRANTED
+              ? ask(tenantId, paymentId, receive)
+              : CompletableFuture.completedFuture(new PaymentResult.Failed(
+                  Rejection.of(Rejection.Kind.KEY_REUSED, "This Idempotency-Key was used for a different payment request."))));
     });
   }
 

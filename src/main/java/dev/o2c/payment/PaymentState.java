@@ -13,14 +13,16 @@ import java.util.List;
  * A payment: what was received ({@code received}), whose it is ({@code customerId}, null while it
  * is not attributed) and what its money did — {@code outcome} as the customer's account last
  * reported it, {@code first} as it was first reported, at {@code firstAt} (the answer a retry gets
- * again). Both are
- * null until an account applies the payment; an unattributed payment is wholly unapplied.
+ * again). Both are null until an account applies the payment; an unattributed payment is wholly
+ * unapplied.
+ * {@code keyClaim}: the fingerprint of a payment request with a bank reference that used the
+ * Idempotency-Key this id is made from (the payment itself lives under the bank reference's id).
  */
 public record PaymentState(
     Received received, String customerId, Attribution attribution, PaymentEntry first, Instant firstAt, PaymentEntry outcome,
-    Reversed reversal, Instant updatedAt) implements CborSerializable {
+    Reversed reversal, String keyClaim, Instant updatedAt) implements CborSerializable {
 
-  public static final PaymentState EMPTY = new PaymentState(null, null, null, null, null, null, null, null);
+  public static final PaymentState EMPTY = new PaymentState(null, null, null, null, null, null, null, null, null);
 
   public boolean exists() {
     return received != null;
@@ -49,15 +51,18 @@ public record PaymentState(
 
   public PaymentState apply(Event event) {
     if (event instanceof Received e) {
-      return new PaymentState(e, e.customerId(), e.attribution(), null, null, null, null, e.at());
+      return new PaymentState(e, e.customerId(), e.attribution(), null, null, null, null, keyClaim, e.at());
     }
     if (event instanceof OutcomeRecorded e) {
       boolean assigned = customerId == null && e.customerId() != null;
       return new PaymentState(received, assigned ? e.customerId() : customerId, assigned ? Attribution.MANUAL : attribution,
-          first == null ? e.entry() : first, first == null ? e.at() : firstAt, e.entry(), reversal, e.at());
+          first == null ? e.entry() : first, first == null ? e.at() : firstAt, e.entry(), reversal, keyClaim, e.at());
     }
     if (event instanceof Reversed e) {
-      return new PaymentState(received, customerId, attribution, first, firstAt, outcome, e, e.at());
+      return new PaymentState(received, customerId, attribution, first, firstAt, outcome, e, keyClaim, e.at());
+    }
+    if (event instanceof Payment.KeyClaimed e) {
+      return new PaymentState(received, customerId, attribution, first, firstAt, outcome, reversal, e.fingerprint(), e.at());
     }
     throw new IllegalStateException("Unknown event " + event);
   }

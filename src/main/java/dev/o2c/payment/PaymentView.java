@@ -36,21 +36,30 @@ public record PaymentView(
 
   /** The payment as it stands now. */
   public static PaymentView of(PaymentState s) {
-    return of(s, s.current(), s.updatedAt());
+    PaymentEntry.PaymentStatus status = s.awaitingApplication() ? PaymentEntry.PaymentStatus.PENDING : s.current().status();
+    return of(s, s.customerId(), s.attribution(), s.current(), status, s.updatedAt());
   }
 
-  /** The payment as its first outcome left it: the answer an Idempotency-Key retry gets again. */
+  /**
+   * The payment as its first answer showed it (what a retry gets again): wholly unapplied if it
+   * was taken without a customer, else as the account first applied it.
+   */
   public static PaymentView first(PaymentState s) {
-    return s.first() == null ? of(s) : of(s, s.first(), s.firstAt());
+    Payment.Received r = s.received();
+    if (r.customerId() == null) {
+      return of(s, null, r.attribution(), s.unappliedEntry(), PaymentEntry.PaymentStatus.UNAPPLIED, r.at());
+    }
+    return s.first() == null ? of(s) : of(s, r.customerId(), r.attribution(), s.first(), s.first().status(), s.firstAt());
   }
 
-  private static PaymentView of(PaymentState s, PaymentEntry entry, Instant updatedAt) {
+  private static PaymentView of(
+      PaymentState s, String customerId, Attribution attribution, PaymentEntry entry, PaymentEntry.PaymentStatus status,
+      Instant updatedAt) {
     Payment.Received r = s.received();
-    PaymentEntry.PaymentStatus status = s.awaitingApplication() ? PaymentEntry.PaymentStatus.PENDING : entry.status();
     Reversal reversal = entry.reversed() && s.reversal() != null
         ? new Reversal(s.reversal().reason(), s.reversal().by(), s.reversal().at()) : null;
-    return new PaymentView(r.paymentId(), status, s.customerId(), s.attribution(), r.amount(), r.currency(), r.receivedOn(),
-        r.method(), r.bankReference(), r.remittanceInfo(), entry.allocations(), entry.writeOffs(), entry.unapplied(), entry.refunded(),
-        reversal, r.at(), updatedAt);
+    return new PaymentView(r.paymentId(), status, customerId, attribution, r.amount(), r.currency(), r.receivedOn(), r.method(),
+        r.bankReference(), r.remittanceInfo(), entry.allocations(), entry.writeOffs(), entry.unapplied(), entry.refunded(), reversal,
+        r.at(), updatedAt);
   }
 }

@@ -132,6 +132,38 @@ class InvoiceRoutesTest extends DomainRouteTestBase {
   }
 
   @Test
+  void a_credit_note_key_used_on_an_invoice_of_another_customer_is_422_and_credits_nothing() throws Exception {
+    createCustomer(ACME, "i-keys-a", "EUR", "1000");
+    createCustomer(ACME, "i-keys-b", "EUR", "1000");
+    String ofA = invoicedOrder("i-keys-a");
+    String ofB = invoicedOrder("i-keys-b");
+    String body = "{\"amount\":\"1.00\",\"reason\":\"x\"}";
+    send(ACME, post("/v1/invoices/" + ofA + "/credit-notes", body).addHeader(RawHeader.create("Idempotency-Key", "k-across")))
+        .assertStatusCode(201);
+
+    problem(send(ACME, post("/v1/invoices/" + ofB + "/credit-notes", body).addHeader(RawHeader.create("Idempotency-Key", "k-across"))),
+        422, "idempotency-key-reused");
+
+    assertEquals("23.80", invoice(ofB).get("balance").asText(), "nothing credited on B");
+    assertEquals("0.00", json(send(ACME, HttpRequest.GET("/v1/customers/i-keys-b"))).get("accountCredit").asText());
+    assertEquals("22.80", invoice(ofA).get("balance").asText(), "A credited once");
+  }
+
+  @Test
+  void a_refused_credit_note_does_not_hold_its_key() throws Exception {
+    createCustomer(ACME, "i-keys-free", "EUR", "1000");
+    String invoiceId = invoicedOrder("i-keys-free");
+    send(ACME, post("/v1/invoices/" + invoiceId + "/void", "{}")).assertStatusCode(200);
+    String other = invoicedOrder("i-keys-free");
+
+    problem(send(ACME, post("/v1/invoices/" + invoiceId + "/credit-notes", "{\"amount\":\"1.00\",\"reason\":\"x\"}")
+        .addHeader(RawHeader.create("Idempotency-Key", "k-free"))), 409, "illegal-transition");
+    send(ACME, post("/v1/invoices/" + other + "/credit-notes", "{\"amount\":\"1.00\",\"reason\":\"x\"}")
+        .addHeader(RawHeader.create("Idempotency-Key", "k-free"))).assertStatusCode(201);
+    assertEquals("22.80", invoice(other).get("balance").asText());
+  }
+
+  @Test
   void a_credit_note_above_the_balance_settles_the_invoice_and_the_rest_becomes_account_credit() throws Exception {
     createCustomer(ACME, "i-over", "EUR", "1000");
     String invoiceId = invoicedOrder("i-over");

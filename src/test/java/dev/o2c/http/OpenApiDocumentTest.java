@@ -12,6 +12,9 @@ import dev.o2c.invoice.DunningLevel;
 import dev.o2c.invoice.InvoiceStatus;
 import dev.o2c.order.OrderStatus;
 import dev.o2c.order.PaymentStatus;
+import dev.o2c.payment.Attribution;
+import dev.o2c.payment.PaymentEntry;
+import dev.o2c.payment.Rule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +44,10 @@ class OpenApiDocumentTest {
             "/v1/orders/batch", "/v1/orders/{orderId}", "/v1/orders/{orderId}/approve", "/v1/orders/{orderId}/reject",
             "/v1/orders/{orderId}/ship", "/v1/orders/{orderId}/deliver", "/v1/orders/{orderId}/cancel", "/v1/alerts",
             "/v1/openapi.yaml", "/v1/invoices", "/v1/invoices/{invoiceId}", "/v1/invoices/{invoiceId}/credit-notes",
-            "/v1/invoices/{invoiceId}/void", "/v1/customers/{customerId}/invoices", "/v1/admin/clock")),
+            "/v1/invoices/{invoiceId}/void", "/v1/customers/{customerId}/invoices", "/v1/admin/clock", "/v1/payments",
+            "/v1/payments/batch", "/v1/payments/{paymentId}", "/v1/payments/{paymentId}/allocations",
+            "/v1/payments/{paymentId}/allocations/{invoiceId}", "/v1/payments/{paymentId}/reverse",
+            "/v1/customers/{customerId}/refunds", "/v1/customers/{customerId}/statement")),
         paths);
   }
 
@@ -56,7 +62,7 @@ class OpenApiDocumentTest {
     }
     for (Enum<?>[] values : List.<Enum<?>[]>of(
         OrderStatus.values(), PaymentStatus.values(), CustomerStatus.values(), CreditIssue.values(), InvoiceStatus.values(),
-        DunningLevel.values())) {
+        DunningLevel.values(), Rule.values(), PaymentEntry.PaymentStatus.values(), Attribution.Method.values())) {
       for (Enum<?> value : values) {
         if (!text.contains(value.name())) {
           missing.add(value.name());
