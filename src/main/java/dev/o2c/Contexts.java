@@ -10,6 +10,7 @@ import dev.o2c.http.AdminRoutes;
 import dev.o2c.http.AlertRoutes;
 import dev.o2c.http.BatchIntake;
 import dev.o2c.http.CustomerRoutes;
+import dev.o2c.http.EchoRoutes;
 import dev.o2c.http.HttpSettings;
 import dev.o2c.http.InvoiceRoutes;
 import dev.o2c.http.OpenApiRoutes;
@@ -125,6 +126,9 @@ public final class Contexts {
         new AlertRoutes(http, stores.alerts(), clock),
         new AdminRoutes(http, clock, dunning),
         new OpenApiRoutes(http)));
+    if (config.getBoolean("o2c.benchmark.echo-route")) {
+      routes.add(new EchoRoutes(http));
+    }
     return routes;
   }
 }

@@ -45,6 +45,11 @@ class DomainRoutesTest extends DomainRouteTestBase {
   // --- customers -----------------------------------------------------------------------------
 
   @Test
+  void the_benchmarks_echo_route_is_not_there_unless_configured() {
+    problem(send(ACME, post("/v1/echo", "{\"a\":1}")), 404, "not-found");
+  }
+
+  @Test
   void a_customer_is_created_read_and_changed() {
     var created = send(ACME, post("/v1/customers", customer("c-read", "EUR", "500")));
     created.assertStatusCode(201);
