@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class O2cServer {
 
+  static {
+    // Also when the server is started without Main (embedded, tests): see CommonPool.
+    CommonPool.ensureParallelism();
+  }
+
   private static final Logger log = LoggerFactory.getLogger(O2cServer.class);
 
   /** The ActorSystem's name; part of every cluster address (pekko://o2c@host:port). */
