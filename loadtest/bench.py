@@ -57,11 +57,17 @@ def children(pid):
     while todo:
         p = todo.pop()
         found.append(p)
+        # A JVM starts its children from any of its threads: read the children of every task.
         try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo.extend(int(c) for c in f.read().split())
+            tasks = os.listdir(f"/proc/{p}/task")
         except OSError:
-            pass
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+            except OSError:
+                pass
     return found
 
 

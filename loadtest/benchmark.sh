@@ -91,9 +91,9 @@ run() {
   return $status
 }
 
-# field <label> <request name> <field>: one figure of a run.
+# field <label> <request name> <field>: one figure of a run (0 when there is no such run).
 field() {
-  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d.get(sys.argv[2],{}).get(sys.argv[3]) or 0)" \
+  python3 -c "import json,os,sys; d=json.load(open(sys.argv[1])) if os.path.isfile(sys.argv[1]) else {}; print(d.get(sys.argv[2],{}).get(sys.argv[3]) or 0)" \
     "$OUT/$1.json" "$2" "$3"
 }
 
@@ -169,7 +169,7 @@ HEAP=$(jcmd "$SERVER" GC.heap_info 2>/dev/null | grep -oE 'used [0-9]+K' | head 
 ECHO_RPS=$(field "$ECHO_RUN" "All Requests" rps)
 INTAKE_RPS=$(field "$INTAKE_RUN" "All Requests" rps)
 # The full cycle's requests without its polls (which wait for projections and would flatter it).
-CYCLE_RPS=$(python3 -c "import json; d=json.load(open('$OUT/$CYCLE_RUN.json')); print(round(sum(v['rps'] or 0 for k,v in d.items() if k!='All Requests' and not k.startswith('poll ')),1))")
+CYCLE_RPS=$(python3 -c "import json,os; f='$OUT/$CYCLE_RUN.json'; d=json.load(open(f)) if '$CYCLE_RUN' and os.path.isfile(f) else {}; print(round(sum(v['rps'] or 0 for k,v in d.items() if k!='All Requests' and not k.startswith('poll ')),1))")
 CYCLE_ALL_RPS=$(field "$CYCLE_RUN" "All Requests" rps)
 BATCH_ORDERS=$(python3 -c "import json; d=json.load(open('$OUT/batch.json')); print(round((d.get('place batch of 1000',{}).get('rps') or 0)*1000))")
 read -r CPU_SERVER CPU_CASSANDRA CPU_GATLING < <(python3 -c "
@@ -177,9 +177,14 @@ import json; c=json.load(open('$OUT/cpu.json'))['cpu_percent_of_one_core']
 print(c.get('$SERVER',0), c.get('${CASSANDRA:-0}',0), c.get('$GATLING',0))" 2>/dev/null || echo "0 0 0")
 pct() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{100*a/b:.0f} %' if b else '-')" "$1" "$2"; }
 
+if [ "$CYCLE_RATE" -gt 0 ]; then
+  CYCLE_TEXT="$CYCLE_RATE cycles/s: $CYCLE_RPS req/s ($(pct "$CYCLE_RPS" "$ECHO_RPS"); $(pct "$CYCLE_RPS" "$INTAKE_RPS") of intake), $CYCLE_ALL_RPS with polls"
+else
+  CYCLE_TEXT="no rate kept p99 < $P99 ms (see $OUT/cycle_*.json)"
+fi
 COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml config || echo "+changes")
 MACHINE="$(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB"
-ROW="| $(date -u +%Y-%m-%d) | $COMMIT | $MACHINE | $ECHO_RPS | $INTAKE_RPS ($(pct "$INTAKE_RPS" "$ECHO_RPS")) | $CYCLE_RATE cycles/s: $CYCLE_RPS req/s ($(pct "$CYCLE_RPS" "$ECHO_RPS"); $(pct "$CYCLE_RPS" "$INTAKE_RPS") of intake), $CYCLE_ALL_RPS with polls | $BATCH_ORDERS ($(pct "$BATCH_ORDERS" "$ECHO_RPS")) | $HOLD_RATE/s: $(field hold "All Requests" p50) / $(field hold "All Requests" p95) / $(field hold "All Requests" p99) / $(field hold "All Requests" p999) ms, $(field hold "All Requests" ko) errors of $(field hold "All Requests" total) | $CPU_SERVER / $CPU_CASSANDRA / $CPU_GATLING % | $((HEAP / 1024)) MiB |"
+ROW="| $(date -u +%Y-%m-%d) | $COMMIT | $MACHINE | $ECHO_RPS | $INTAKE_RPS ($(pct "$INTAKE_RPS" "$ECHO_RPS")) | $CYCLE_TEXT | $BATCH_ORDERS ($(pct "$BATCH_ORDERS" "$ECHO_RPS")) | $HOLD_RATE/s: $(field hold "All Requests" p50) / $(field hold "All Requests" p95) / $(field hold "All Requests" p99) / $(field hold "All Requests" p999) ms, $(field hold "All Requests" ko) errors of $(field hold "All Requests" total) | $CPU_SERVER / $CPU_CASSANDRA / $CPU_GATLING % | $((HEAP / 1024)) MiB |"
 log "result: $ROW"
 echo "$ROW" > "$OUT/row.md"
 if [ -z "${BENCH_NO_APPEND:-}" ]; then
