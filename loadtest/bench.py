@@ -77,12 +77,19 @@ def cpu(stop_file, out, roots):
     first = {}
     last = {}
     while True:
+        # A process counts for the most specific root whose tree holds it: the embedded Cassandra
+        # node is a child of the server, and is counted as Cassandra, not as the server.
+        owner = {}
         for root in roots:
-            for p in children(root):
-                t = ticks(p)
-                if t:
-                    first.setdefault((root, p), t)
-                    last[(root, p)] = t
+            tree = children(root)
+            for p in tree:
+                if p not in owner or len(tree) < owner[p][1]:
+                    owner[p] = (root, len(tree))
+        for p, (root, _) in owner.items():
+            t = ticks(p)
+            if t:
+                first.setdefault((root, p), t)
+                last[(root, p)] = t
         if os.path.exists(stop_file):
             break
         time.sleep(1)

@@ -1,9 +1,9 @@
 package dev.o2c.payment;
 
+import dev.o2c.idempotency.KeyClaim;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.CborSerializable;
 import dev.o2c.infra.EntityIds;
-import dev.o2c.idempotency.KeyClaim;
 import dev.o2c.infra.Rejection;
 import dev.o2c.money.Money;
 import java.math.BigDecimal;
