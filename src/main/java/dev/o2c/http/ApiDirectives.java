@@ -2,8 +2,11 @@ package dev.o2c.http;
 
 import dev.o2c.infra.FieldError;
 import dev.o2c.infra.Rejection;
+import dev.o2c.infra.ValidationException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -184,5 +187,35 @@ public abstract class ApiDirectives extends AllDirectives {
   /** Completes the request with a problem document. */
   protected Route completeProblem(Problem problem) {
     return complete(problem(problem));
+  }
+
+  /** A 400 for one query parameter. */
+  static ValidationException invalid(String field, String message) {
+    return new ValidationException("A query parameter is not valid.", List.of(new FieldError(field, message)));
+  }
+
+  /** The page size of a list: a whole number from 1 to 500, else 400 (field {@code limit}). */
+  static int pageSize(String text) {
+    int limit;
+    try {
+      limit = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 500) {
+      throw invalid("limit", "must be a whole number from 1 to 500");
+    }
+    return limit;
+  }
+
+  /** A page read with a {@code pageToken} that the store could not read is a 400 (field {@code pageToken}). */
+  static <T> CompletionStage<T> pageTokenChecked(CompletionStage<T> page) {
+    return page.exceptionally(e -> {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof IllegalArgumentException) {
+        throw invalid("pageToken", "is not a page token of this list");
+      }
+      throw new CompletionException(cause);
+    });
   }
 }

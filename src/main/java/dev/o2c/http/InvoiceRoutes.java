@@ -5,9 +5,7 @@ import dev.o2c.account.CustomerResult;
 import dev.o2c.account.LedgerResult;
 import dev.o2c.idempotency.KeyClaims;
 import dev.o2c.infra.EntityIds;
-import dev.o2c.infra.FieldError;
 import dev.o2c.infra.Rejection;
-import dev.o2c.infra.ValidationException;
 import dev.o2c.invoice.Application;
 import dev.o2c.invoice.CreditNoteRequests;
 import dev.o2c.invoice.Invoice;
@@ -89,14 +87,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
     } catch (IllegalArgumentException e) {
       throw invalid("status", "must be open, paid or all");
     }
-    try {
-      limit = Integer.parseInt(limitText);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > 500) {
-      throw invalid("limit", "must be a whole number from 1 to 500");
-    }
+    limit = pageSize(limitText);
     if (!EntityIds.isValidId(customerId)) {
       return completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no such customer."));
     }
@@ -107,15 +98,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
           if (!(customer instanceof CustomerResult.Ok)) {
             return CompletableFuture.completedFuture((Object) ((CustomerResult.Failed) customer).rejection());
           }
-          return store.ofCustomer(caller.tenantId(), customerId, filter, pageSize, token)
-              .<Object>thenApply(p -> p)
-              .exceptionally(e -> {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (cause instanceof IllegalArgumentException) {
-                  throw invalid("pageToken", "is not a page token of this list");
-                }
-                throw new java.util.concurrent.CompletionException(cause);
-              });
+          return pageTokenChecked(store.ofCustomer(caller.tenantId(), customerId, filter, pageSize, token)).<Object>thenApply(p -> p);
         });
     return onSuccess(() -> page, result -> {
       if (result instanceof Rejection rejection) {
@@ -214,9 +197,5 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
     return onSuccess(() -> result, answer -> answer instanceof InvoiceResult.Ok ok
         ? complete(json(200, ok.invoice()))
         : complete(rejected(((InvoiceResult.Failed) answer).rejection())));
-  }
-
-  private static ValidationException invalid(String field, String message) {
-    return new ValidationException("A query parameter is not valid.", List.of(new FieldError(field, message)));
   }
 }

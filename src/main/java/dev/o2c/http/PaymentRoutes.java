@@ -5,9 +5,7 @@ import dev.o2c.account.RefundResult;
 import dev.o2c.idempotency.KeyClaims;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.EntityIds;
-import dev.o2c.infra.FieldError;
 import dev.o2c.infra.Rejection;
-import dev.o2c.infra.ValidationException;
 import dev.o2c.payment.NewPayment;
 import dev.o2c.payment.Payment;
 import dev.o2c.payment.PaymentRequests;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -123,17 +120,11 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
     if (customerId.isPresent() && !EntityIds.isValidId(customerId.get())) {
       throw invalid("customerId", "is not a customer id");
     }
-    int limit = limit(limitText);
+    int limit = pageSize(limitText);
     CompletionStage<PaymentStore.Page> page = customerId.isPresent()
         ? store.ofCustomer(caller.tenantId(), customerId.get(), limit, token)
         : store.unapplied(caller.tenantId(), limit, token);
-    CompletionStage<PaymentStore.Page> checked = page.exceptionally(e -> {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof IllegalArgumentException) {
-        throw invalid("pageToken", "is not a page token of this list");
-      }
-      throw new CompletionException(cause);
-    });
+    CompletionStage<PaymentStore.Page> checked = pageTokenChecked(page);
     boolean onlyUnapplied = filter.equals("unapplied");
     return onSuccess(() -> checked, p -> {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -202,28 +193,11 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
         : complete(rejected(((PaymentResult.Failed) answer).rejection())));
   }
 
-  private static int limit(String text) {
-    int limit;
-    try {
-      limit = Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > 500) {
-      throw invalid("limit", "must be a whole number from 1 to 500");
-    }
-    return limit;
-  }
-
   private static LocalDate date(String field, String text) {
     try {
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
       throw invalid(field, "must be a date such as 2026-11-01");
     }
-  }
-
-  private static ValidationException invalid(String field, String message) {
-    return new ValidationException("A query parameter is not valid.", List.of(new FieldError(field, message)));
   }
 }
