@@ -3,8 +3,9 @@ package dev.o2c;
 import com.typesafe.config.Config;
 import dev.o2c.account.AccountSettings;
 import dev.o2c.account.CustomerAccount;
-import dev.o2c.account.CustomerCredit;
 import dev.o2c.account.LedgerProjection;
+import dev.o2c.account.ShardedLedgerEffects;
+import dev.o2c.account.ShardedOrderLedger;
 import dev.o2c.account.ShardedPaymentAccounts;
 import dev.o2c.http.AdminRoutes;
 import dev.o2c.http.AlertRoutes;
@@ -25,24 +26,21 @@ import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.TaggedProjections;
 import dev.o2c.invoice.DunningRunner;
 import dev.o2c.invoice.DunningSchedule;
-import dev.o2c.invoice.Invoice;
-import dev.o2c.invoice.InvoiceReadModelProjection;
 import dev.o2c.invoice.InvoiceStore;
-import dev.o2c.invoice.InvoicingProjection;
 import dev.o2c.invoice.InvoicingSettings;
 import dev.o2c.invoice.NumberBlockCache;
 import dev.o2c.invoice.NumberCounter;
-import dev.o2c.order.CreditReleaseProjection;
 import dev.o2c.order.Order;
+import dev.o2c.order.OrderResult;
 import dev.o2c.order.OrderService;
 import dev.o2c.order.OrderSettings;
+import dev.o2c.payment.OrderCustomers;
 import dev.o2c.payment.Payment;
 import dev.o2c.payment.PaymentService;
 import dev.o2c.payment.PaymentStore;
 import dev.o2c.payment.PaymentsProjection;
 import dev.o2c.payment.PaymentSettings;
 import dev.o2c.reporting.AlertStore;
-import dev.o2c.reporting.AlertsProjection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,47 +78,41 @@ public final class Contexts {
     OrderService orders = new OrderService(system, http.askTimeout());
     Duration timeout = orderSettings.customerAskTimeout();
 
-    sharding.init(Entity.of(CustomerAccount.KEY, entity -> CustomerAccount.create(entity.getEntityId(),
-        new CustomerAccount.Dependencies(clock, orders.reservationLookup(accountSettings.orderAskTimeout()), accountSettings,
-            invoicing, payments))));
-    CustomerCredit credit = CustomerCredit.sharded(system, timeout);
-    sharding.init(Entity.of(Order.KEY, entity -> Order.create(entity.getEntityId(),
-        new Order.Dependencies(clock, credit, orderSettings))));
     sharding.init(Entity.of(NumberCounter.KEY, entity -> NumberCounter.create(entity.getEntityId())));
     ActorRef<NumberBlockCache.Command> numberCache =
         system.systemActorOf(NumberBlockCache.create(invoicing.numberBlockSize()), "invoice-numbers", Props.empty());
     var numbers = NumberBlockCache.numbers(system, numberCache, Duration.ofSeconds(10));
-    sharding.init(Entity.of(Invoice.KEY, entity -> Invoice.create(entity.getEntityId(),
-        new Invoice.Dependencies(clock, numbers, invoicing))));
     ShardedPaymentAccounts paymentAccounts = new ShardedPaymentAccounts(system, payments.accountAskTimeout());
+    OrderCustomers orderCustomers = (tenantId, orderId) -> orders.ask(tenantId, orderId, Order.Get::new)
+        .thenApply(found -> found instanceof OrderResult.Ok ok ? Optional.of(ok.order().customerId()) : Optional.<String>empty());
+    PaymentService paymentService =
+        new PaymentService(system, paymentAccounts, stores.invoices(), stores.payments(), orderCustomers, http.askTimeout());
+    ShardedLedgerEffects effects =
+        new ShardedLedgerEffects(system, stores.invoices(), numbers, paymentService::referencesAppeared, accountSettings.orderAskTimeout());
+    sharding.init(Entity.of(CustomerAccount.KEY, entity -> CustomerAccount.create(entity.getEntityId(),
+        new CustomerAccount.Dependencies(clock, effects, accountSettings, invoicing, payments))));
+    ShardedOrderLedger ledger = new ShardedOrderLedger(system, timeout);
+    sharding.init(Entity.of(Order.KEY, entity -> Order.create(entity.getEntityId(),
+        new Order.Dependencies(clock, ledger, orderSettings))));
     sharding.init(Entity.of(Payment.KEY, entity -> Payment.create(entity.getEntityId(),
         new Payment.Dependencies(clock, paymentAccounts, payments))));
     sharding.init(Entity.of(KeyClaim.KEY, entity -> KeyClaim.create(entity.getEntityId())));
     KeyClaims keys = new KeyClaims(system, http.askTimeout());
-    PaymentService paymentService = new PaymentService(system, paymentAccounts, stores.invoices(), http.askTimeout());
 
     Optional<ActorRef<DunningRunner.Command>> dunning = Optional.empty();
     if (background) {
-      int orderBuckets = orderSettings.tagBuckets();
-      TaggedProjections.<Order.Event>start(system, CreditReleaseProjection.NAME, "order", orderBuckets,
-          () -> new CreditReleaseProjection(system, timeout));
-      TaggedProjections.<Order.Event>start(system, AlertsProjection.NAME, "order", orderBuckets,
-          () -> new AlertsProjection(stores.alerts()));
-      TaggedProjections.<Order.Event>start(system, InvoicingProjection.NAME, "order", orderBuckets,
-          () -> new InvoicingProjection(system, invoicing, clock, timeout));
       TaggedProjections.<CustomerAccount.Event>start(system, LedgerProjection.NAME, "account", accountSettings.tagBuckets(),
-          () -> new LedgerProjection(system, stores.alerts(), stores.dunning(), invoicing, clock, timeout));
-      TaggedProjections.<Invoice.Event>start(system, InvoiceReadModelProjection.NAME, "invoice", invoicing.tagBuckets(),
-          () -> new InvoiceReadModelProjection(system, stores.invoices(), timeout));
+          () -> new LedgerProjection(system, stores.invoices(), stores.alerts(), stores.dunning(), invoicing, clock,
+              paymentService::referencesAppeared, timeout));
       TaggedProjections.<Payment.Event>start(system, PaymentsProjection.NAME, "payment", payments.tagBuckets(),
           () -> new PaymentsProjection(system, stores.payments(), http.askTimeout()));
       dunning = Optional.of(ClusterSingleton.get(system).init(SingletonActor.of(
-          DunningRunner.create(stores.dunning(), clock, invoicing, timeout), "dunning-runner")));
+          DunningRunner.create(stores.dunning(), clock, invoicing, ledger), "dunning-runner")));
     }
     List<TenantRoutes> routes = new ArrayList<>(List.of(
         new CustomerRoutes(http, system),
         new OrderRoutes(http, orders, orderSettings, invoicing, new BatchIntake(http, new OrderBatch(orders, orderSettings, invoicing))),
-        new InvoiceRoutes(http, system, stores.invoices(), keys),
+        new InvoiceRoutes(http, system, stores.invoices(), keys, orders),
         new PaymentRoutes(http, system, paymentService, stores.payments(), clock,
             new BatchIntake(http, new PaymentBatch(paymentService, payments, clock)), keys),
         new AlertRoutes(http, stores.alerts(), clock),

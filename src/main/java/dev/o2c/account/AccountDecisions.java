@@ -1,21 +1,13 @@
 package dev.o2c.account;
 
-import dev.o2c.account.CustomerAccount.CancelInvoice;
-import dev.o2c.account.CustomerAccount.CheckCredit;
 import dev.o2c.account.CustomerAccount.Create;
 import dev.o2c.account.CustomerAccount.Created;
 import dev.o2c.account.CustomerAccount.CreditNoteIssued;
-import dev.o2c.account.CustomerAccount.CreditReleased;
-import dev.o2c.account.CustomerAccount.CreditReserved;
 import dev.o2c.account.CustomerAccount.DunningRun;
 import dev.o2c.account.CustomerAccount.Event;
 import dev.o2c.account.CustomerAccount.InvoiceVoided;
 import dev.o2c.account.CustomerAccount.IssueCreditNote;
 import dev.o2c.account.CustomerAccount.ProfileUpdated;
-import dev.o2c.account.CustomerAccount.ReceivableRecorded;
-import dev.o2c.account.CustomerAccount.RecordReceivable;
-import dev.o2c.account.CustomerAccount.ReleaseCredit;
-import dev.o2c.account.CustomerAccount.ReserveCredit;
 import dev.o2c.account.CustomerAccount.RunDunning;
 import dev.o2c.account.CustomerAccount.Update;
 import dev.o2c.account.CustomerAccount.VoidInvoice;
@@ -27,11 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.Done;
 
 /**
  * What a customer account decides, command by command, in plain Java: opening and changing the
- * account, credit for orders, and its invoices as a ledger (payments are in {@link PaymentLedger}).
+ * account and its invoices as a ledger (orders are in {@link OrderDecisions}, payments in
+ * {@link PaymentLedger}).
  * {@code dunningHold} says whether dunning has the customer on credit hold (it depends on the
  * tenant's settings, which the entity knows).
  */
@@ -88,80 +80,7 @@ final class AccountDecisions {
     return Decision.persist(updated, s -> view(s, dunningHold));
   }
 
-  // --- Credit for orders -----------------------------------------------------------------------
-
-  static Decision<CreditDecision> reserve(CustomerState state, ReserveCredit cmd, Instant now, boolean dunningHold) {
-    CreditDecision.Refused refused = refusal(state, cmd.currency());
-    if (refused != null) {
-      return Decision.reply(refused);
-    }
-    CustomerState.Reservation existing = state.reservations().get(cmd.orderId());
-    if (existing != null) {
-      return Decision.reply(new CreditDecision.Reserved(existing.amount(), existing.overridden()));
-    }
-    List<CreditIssue> issues = issues(state, cmd.amount(), dunningHold);
-    if (!issues.isEmpty() && !cmd.override()) {
-      return Decision.reply(new CreditDecision.NotReserved(issues, state.availableCredit()));
-    }
-    return Decision.persist(new CreditReserved(cmd.orderId(), cmd.amount(), issues, cmd.by(), now),
-        s -> new CreditDecision.Reserved(cmd.amount(), issues));
-  }
-
-  static Decision<CreditDecision> check(CustomerState state, CheckCredit cmd, boolean dunningHold) {
-    CreditDecision.Refused refused = refusal(state, cmd.currency());
-    return Decision.reply(refused != null
-        ? refused
-        : new CreditDecision.NotReserved(issues(state, cmd.amount(), dunningHold), state.availableCredit()));
-  }
-
-  static Decision<Done> release(CustomerState state, ReleaseCredit cmd, Instant now) {
-    if (!state.reservations().containsKey(cmd.orderId())) {
-      return Decision.reply(Done.getInstance());
-    }
-    return Decision.persist(new CreditReleased(cmd.orderId(), cmd.reason(), now), s -> Done.getInstance());
-  }
-
-  private static CreditDecision.Refused refusal(CustomerState state, String currency) {
-    if (!state.exists()) {
-      return new CreditDecision.Refused(CreditDecision.Reason.UNKNOWN_CUSTOMER, "There is no such customer.");
-    }
-    if (state.status() == CustomerStatus.BLOCKED) {
-      return new CreditDecision.Refused(CreditDecision.Reason.CUSTOMER_BLOCKED, "Customer " + state.customerId() + " is blocked.");
-    }
-    if (!state.currency().equals(currency)) {
-      return new CreditDecision.Refused(CreditDecision.Reason.CURRENCY_MISMATCH,
-          "The order is in " + currency + " but the account of customer " + state.customerId() + " is in " + state.currency() + ".");
-    }
-    return null;
-  }
-
-  private static List<CreditIssue> issues(CustomerState state, BigDecimal amount, boolean dunningHold) {
-    List<CreditIssue> issues = new ArrayList<>();
-    if (state.status() == CustomerStatus.CREDIT_HOLD || dunningHold) {
-      issues.add(CreditIssue.CUSTOMER_CREDIT_HOLD);
-    }
-    if (amount.compareTo(state.availableCredit()) > 0) {
-      issues.add(CreditIssue.CREDIT_LIMIT_EXCEEDED);
-    }
-    return issues;
-  }
-
   // --- The ledger of invoices ------------------------------------------------------------------
-
-  static Decision<Done> recordReceivable(CustomerState state, RecordReceivable cmd, Instant now, List<Event> autoApplied) {
-    ReceivableInfo i = cmd.invoice();
-    if (!state.exists() || state.knowsInvoice(i.invoiceId())) {
-      return Decision.reply(Done.getInstance());
-    }
-    List<Event> events = new ArrayList<>(List.of(new ReceivableRecorded(
-        i.invoiceId(), i.invoiceNumber(), i.orderId(), i.externalReference(), i.currency(), i.total(), i.issuedOn(), i.dueOn(), now)));
-    if (state.cancelledInvoices().contains(i.invoiceId())) {
-      events.add(new InvoiceVoided(i.invoiceId(), "order cancelled", "system", now));
-    } else {
-      events.addAll(autoApplied);
-    }
-    return Decision.persist(events, s -> Done.getInstance());
-  }
 
   static Decision<LedgerResult> issueCreditNote(CustomerState state, IssueCreditNote cmd, Instant now) {
     CreditNoteIssued earlier = state.creditNotes().get(cmd.creditNoteId());
@@ -203,14 +122,6 @@ final class AccountDecisions {
     }
     InvoiceVoided voided = new InvoiceVoided(cmd.invoiceId(), cmd.reason(), cmd.by(), now);
     return Decision.persist(voided, s -> new LedgerResult.Voided(cmd.invoiceId(), voided.reason(), voided.by(), voided.at()));
-  }
-
-  static Decision<Done> cancelInvoice(CustomerState state, CancelInvoice cmd, Instant now) {
-    if (!state.exists()) {
-      return Decision.reply(Done.getInstance());
-    }
-    List<Event> events = Ledger.cancellation(state, cmd.invoiceId(), cmd.orderId(), cmd.by(), now);
-    return events.isEmpty() ? Decision.reply(Done.getInstance()) : Decision.persist(events, s -> Done.getInstance());
   }
 
   static Decision<DunningRun> runDunning(CustomerState state, RunDunning cmd, InvoicingSettings.Tenant settings, Instant now) {

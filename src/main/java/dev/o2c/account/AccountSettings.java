@@ -4,21 +4,23 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * Settings of customer accounts ({@code o2c.customers}): snapshots, and the healing of
- * reservations whose order never came to exist.
+ * Settings of customer accounts ({@code o2c.customers}): snapshots, batches, and the healing of
+ * orders that lost their record of a placement.
  */
 public record AccountSettings(
-    int snapshotEvery, Duration reservationCheckInterval, Duration reservationConfirmAfter, Duration orderAskTimeout,
-    int reservationsPerCheck, int tagBuckets) {
+    int snapshotEvery, Duration placementCheckInterval, Duration placementConfirmAfter, Duration orderAskTimeout,
+    int placementsPerCheck, int tagBuckets, int maxBatch, Duration confirmationDelay) {
 
   public static AccountSettings fromConfig(Config config) {
     Config c = config.getConfig("o2c.customers");
     return new AccountSettings(
         c.getInt("snapshot-every"),
-        c.getDuration("reservation-check-interval"),
-        c.getDuration("reservation-confirm-after"),
+        c.getDuration("placement-check-interval"),
+        c.getDuration("placement-confirm-after"),
         c.getDuration("order-ask-timeout"),
-        c.getInt("reservations-per-check"),
-        c.getInt("tag-buckets"));
+        c.getInt("placements-per-check"),
+        c.getInt("tag-buckets"),
+        c.getInt("max-batch"),
+        c.getDuration("confirmation-delay"));
   }
 }

@@ -1,30 +1,38 @@
 package dev.o2c.account;
 
-import dev.o2c.payment.PaymentLedgerResult;
+import dev.o2c.credit.CreditIssue;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.CborSerializable;
 import dev.o2c.infra.EntityIds;
-import dev.o2c.infra.Rejection;
 import dev.o2c.invoice.DunningLevel;
+import dev.o2c.invoice.InvoiceLine;
+import dev.o2c.invoice.InvoiceResult;
 import dev.o2c.invoice.InvoicingSettings;
+import dev.o2c.order.HoldReason;
+import dev.o2c.order.LedgerAnswer;
+import dev.o2c.order.OrderLedger;
+import dev.o2c.order.OrderStatus;
+import dev.o2c.order.PlacementRequest;
 import dev.o2c.payment.Allocation;
 import dev.o2c.payment.ChosenAllocation;
+import dev.o2c.payment.PaymentLedgerResult;
 import dev.o2c.payment.PaymentSettings;
 import dev.o2c.payment.WriteOff;
-import dev.o2c.money.Money;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -42,15 +50,29 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * A customer account: the single writer of its credit. Orders ask it to reserve credit, and it
- * decides (within the limit, held, or refused) and records the reservation in one step, so two
- * orders can never both take the last of the credit.
+ * A customer account: the one writer of a customer's money — credit of open orders, invoices
+ * and their balances, payments, unapplied cash, credit to the customer's good. Every decision is
+ * plain Java ({@link OrderDecisions}, {@link AccountDecisions}, {@link Ledger}, {@link PaymentLedger},
+ * with credit in {@code credit/}, invoice documents in {@code invoice/}, matching in
+ * {@code payment/}); this entity is the shell that persists what they decide.
  *
- * <p>Healing: an order is placed in two steps, the reservation here and then the order's own
- * event. If the system stops between them, a reservation exists for an order that does not. Every
- * reservation therefore starts unconfirmed; a few seconds later (and again after recovery) this
- * account asks the order about each unconfirmed one, confirms those whose order holds credit and
- * releases the others. Confirmations are written in one event per round, not one per order.
+ * <p><b>Batches.</b> Every command that may change the account is queued and decided in a batch:
+ * what arrives while one write is in flight is decided together, against the state as each
+ * decision leaves it, and persisted in the next write (one Cassandra batch), so a customer
+ * receiving hundreds of orders a second is not held to one write per round trip. Each reply is
+ * made from the state right after its own command's events, and sent once the write is durable.
+ * Invoice numbers are taken before a batch is decided (a dry run counts them), so deciding never
+ * waits.
+ *
+ * <p><b>After a write</b> the account tells the others directly (through {@link LedgerEffects}):
+ * new invoices' references are indexed before the answers go out (a payment naming the number
+ * finds the customer at once), orders learn their payment status, payments what the account did
+ * to them. The ledger projection repeats all of it at least once, as the backstop.
+ *
+ * <p><b>Healing.</b> An order answers its caller as soon as this account has taken it, then
+ * stores its own record and says so ({@link PlacementRecorded}). A placement not confirmed after
+ * a few seconds is checked with its order, which gets the placement back if it lost it.
+ * Confirmations are persisted in the next batch (or on a timer when idle), not one write each.
  */
 public final class CustomerAccount
     extends EventSourcedBehaviorWithEnforcedReplies<CustomerAccount.Command, CustomerAccount.Event, CustomerState> {
@@ -68,26 +90,6 @@ public final class CustomerAccount
 
   public record Get(ActorRef<CustomerResult> replyTo) implements Command {}
 
-  /**
-   * Reserve credit for an order, once per order id: within the available credit and while the
-   * account is ACTIVE, or beyond both when {@code override} (an approval).
-   */
-  public record ReserveCredit(
-      String orderId, BigDecimal amount, String currency, boolean override, String by, ActorRef<CreditDecision> replyTo)
-      implements Command {}
-
-  /** Say, without reserving, whether an order of this amount would be held and why. */
-  public record CheckCredit(BigDecimal amount, String currency, ActorRef<CreditDecision> replyTo) implements Command {}
-
-  /** Release an order's reservation, if it has one. */
-  public record ReleaseCredit(String orderId, String reason, ActorRef<Done> replyTo) implements Command {}
-
-  /**
-   * Record an issued invoice as a receivable: the order's reservation becomes an open balance
-   * (idempotent by invoice id; an invoice whose order was cancelled meanwhile is voided at once).
-   */
-  public record RecordReceivable(ReceivableInfo invoice, ActorRef<Done> replyTo) implements Command {}
-
   /** Credit an invoice (idempotent by credit note id). */
   public record IssueCreditNote(
       String invoiceId, String creditNoteId, BigDecimal amount, String reason, String by, ActorRef<LedgerResult> replyTo)
@@ -95,9 +97,6 @@ public final class CustomerAccount
 
   /** Void an invoice that has nothing applied to it. */
   public record VoidInvoice(String invoiceId, String reason, String by, ActorRef<LedgerResult> replyTo) implements Command {}
-
-  /** The order of this invoice was cancelled: void the invoice or credit it in full. */
-  public record CancelInvoice(String invoiceId, String orderId, String by, ActorRef<Done> replyTo) implements Command {}
 
   /** Take every dunning step the open invoices have reached by {@code today}. */
   public record RunDunning(LocalDate today, ActorRef<DunningRun> replyTo) implements Command {}
@@ -137,11 +136,30 @@ public final class CustomerAccount
   /** A statement; null when there is no such customer. */
   public record StatementAnswer(Statement statement) implements CborSerializable {}
 
-  /** Timer: ask the orders of unconfirmed reservations about them. */
-  public record CheckReservations() implements Command {}
+  /** Take an order: decide its credit and, where due, issue its invoice (idempotent by order id). */
+  public record PlaceOrder(PlacementRequest request, ActorRef<LedgerAnswer> replyTo) implements Command {}
 
-  /** What the orders said (reservations whose order did not answer are absent). */
-  public record ReservationsChecked(Map<String, ReservationStatus> answers) implements Command {}
+  /** Approve, reject, cancel or ship an order of this account (idempotent). */
+  public record ChangeOrder(String orderId, OrderLedger.Change change, String reason, String by, ActorRef<LedgerAnswer> replyTo)
+      implements Command {}
+
+  /** The order has stored its own record of its placement. */
+  public record PlacementRecorded(String orderId) implements Command {}
+
+  /** An invoice of this account as the API shows it. */
+  public record GetInvoice(String invoiceId, ActorRef<InvoiceResult> replyTo) implements Command {}
+
+  /** Timer: decide what is queued (internal). */
+  public record Flush() implements Command {}
+
+  /** Invoice numbers for the queued decisions arrived (internal). */
+  public record NumbersArrived(String series, List<String> numbers, String failure) implements Command {}
+
+  /** Timer: check unconfirmed placements with their orders (internal). */
+  public record CheckPlacements() implements Command {}
+
+  /** What the orders said: recorded (true) or not (internal). */
+  public record PlacementsChecked(Map<String, Boolean> answers) implements Command {}
 
   /** What happened to an account. */
   public sealed interface Event extends CborSerializable {}
@@ -155,36 +173,12 @@ public final class CustomerAccount
       String name, String email, BigDecimal creditLimit, int paymentTermsDays, CustomerStatus status, String by, Instant at)
       implements Event {}
 
-  /** Credit reserved for an order; {@code overridden}: the issues an approval took it despite. */
-  public record CreditReserved(String orderId, BigDecimal amount, List<CreditIssue> overridden, String by, Instant at)
-      implements Event {
-    public CreditReserved {
-      overridden = List.copyOf(overridden);
-    }
-  }
-
-  public record CreditReleased(String orderId, String reason, Instant at) implements Event {}
-
-  public record ReservationsConfirmed(List<String> orderIds, Instant at) implements Event {
-    public ReservationsConfirmed {
-      orderIds = List.copyOf(orderIds);
-    }
-  }
-
-  /** An invoice became an open receivable; its order's reservation ends. */
-  public record ReceivableRecorded(
-      String invoiceId, String invoiceNumber, String orderId, String externalReference, String currency, BigDecimal total,
-      LocalDate issuedOn, LocalDate dueOn, Instant at) implements Event {}
-
   /** A credit note: {@code appliedToInvoice} lowered the invoice's balance, {@code toAccountCredit} is the rest. */
   public record CreditNoteIssued(
       String creditNoteId, String invoiceId, BigDecimal amount, BigDecimal appliedToInvoice, BigDecimal toAccountCredit,
       String reason, String by, Instant at) implements Event {}
 
   public record InvoiceVoided(String invoiceId, String reason, String by, Instant at) implements Event {}
-
-  /** The order of an invoice not recorded yet was cancelled: its reservation ends, the invoice will be voided. */
-  public record InvoiceCancellationNoted(String invoiceId, String orderId, Instant at) implements Event {}
 
   /** A payment the account took: what matching made of it. */
   public record PaymentApplied(
@@ -208,13 +202,23 @@ public final class CustomerAccount
       String paymentId, int operation, String invoiceId, String invoiceNumber, BigDecimal amount, BigDecimal writtenOff, String by,
       Instant at) implements Event {}
 
-  /** Everything a payment did, undone: its allocations and write-offs taken back, its unapplied money gone. */
+  /**
+   * Everything a payment did, undone: its allocations and write-offs taken back, its unapplied money
+   * gone. On the invoice of an order cancelled since (credited in full), what the payment paid became
+   * account credit: that credit is taken back instead ({@code creditTakenBack}), its write-offs there
+   * become credit ({@code writeOffsCredited}), and where that credit already paid other invoices,
+   * those applications are undone ({@code accountCreditUndone}) — the customer owes them again.
+   */
   public record PaymentReversed(
       String paymentId, int operation, List<Allocation> undone, List<WriteOff> writeOffsUndone, BigDecimal unappliedRemoved,
-      String reason, String by, Instant at) implements Event {
+      List<Allocation> creditTakenBack, List<WriteOff> writeOffsCredited, List<Allocation> accountCreditUndone, String reason, String by,
+      Instant at) implements Event {
     public PaymentReversed {
       undone = List.copyOf(undone);
       writeOffsUndone = List.copyOf(writeOffsUndone);
+      creditTakenBack = creditTakenBack == null ? List.of() : List.copyOf(creditTakenBack);
+      writeOffsCredited = writeOffsCredited == null ? List.of() : List.copyOf(writeOffsCredited);
+      accountCreditUndone = accountCreditUndone == null ? List.of() : List.copyOf(accountCreditUndone);
     }
   }
 
@@ -238,17 +242,79 @@ public final class CustomerAccount
       String invoiceId, String invoiceNumber, DunningLevel level, long daysOverdue, boolean creditHold, Instant at)
       implements Event {}
 
+
+  /**
+   * An order taken: VERIFIED (it holds credit of {@code gross}, its total with tax) or ON_HOLD
+   * (rules or credit; {@code holdReasons} says which). The request is kept whole until its order
+   * confirms it has its own record.
+   */
+  public record OrderAccepted(PlacementRequest request, OrderStatus status, List<HoldReason> holdReasons, BigDecimal gross, Instant at)
+      implements Event {
+    public OrderAccepted {
+      holdReasons = List.copyOf(holdReasons);
+    }
+  }
+
+  /** A held order approved: it holds credit now; {@code overridden}: the credit issues the approval overrode. */
+  public record OrderApproved(String orderId, List<CreditIssue> overridden, String by, Instant at) implements Event {
+    public OrderApproved {
+      overridden = List.copyOf(overridden);
+    }
+  }
+
+  /** An order not invoiced yet rejected or cancelled: its credit is released. */
+  public record OrderClosed(String orderId, OrderStatus to, String reason, String by, Instant at) implements Event {}
+
+  /** An order's invoice: the document, now an open receivable in place of the order's credit. */
+  public record InvoiceIssued(
+      String invoiceId, String invoiceNumber, String orderId, String externalReference, String currency, List<InvoiceLine> lines,
+      BigDecimal subtotal, BigDecimal tax, BigDecimal total, LocalDate issuedOn, LocalDate dueOn, Instant at) implements Event {
+    public InvoiceIssued {
+      lines = List.copyOf(lines);
+    }
+  }
+
+  /** An order's invoice could not be issued (an unknown tax code): the order keeps its credit, an alert is raised. */
+  public record InvoicingFailed(String orderId, String detail, Instant at) implements Event {}
+
+  /** These orders have their own records of their placements. */
+  public record PlacementsConfirmed(List<String> orderIds, Instant at) implements Event {
+    public PlacementsConfirmed {
+      orderIds = List.copyOf(orderIds);
+    }
+  }
   /** What an account needs besides its events. */
   public record Dependencies(
-      BusinessClock clock, ReservationLookup orders, AccountSettings settings, InvoicingSettings invoicing, PaymentSettings payments) {}
+      BusinessClock clock, LedgerEffects effects, AccountSettings settings, InvoicingSettings invoicing, PaymentSettings payments) {}
+
+  /** How a queued command is decided against the state it meets. */
+  @FunctionalInterface
+  private interface Decider {
+    Decision<?> decide(CustomerState state, OrderDecisions.Context context);
+  }
+
+  /** A queued command and where its answer goes. */
+  private record Queued(Decider decider, ActorRef<Object> replyTo) {}
+
+  /** A decided batch: its events, and its answers ready to send once they are durable. */
+  private record Decided(List<Event> events, List<Runnable> replies) {}
 
   private final String tenantId;
+  private final String customerId;
   private final String tag;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final Dependencies deps;
 
-  /** The reservations of the check in flight; a new request for one of them voids its answer. */
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  private boolean flushScheduled;
+  private boolean awaitingNumbers;
+  /** Invoice numbers taken and not used yet, of {@code numberSeries} (lost when the account stops: a gap). */
+  private final ArrayDeque<String> numbers = new ArrayDeque<>();
+  private String numberSeries = "";
+  /** Orders that said they recorded their placement; confirmed in the next write. */
+  private final Set<String> recorded = new LinkedHashSet<>();
+  /** The placements of the check in flight. */
   private final Set<String> checking = new HashSet<>();
   private boolean checkInFlight;
 
@@ -261,6 +327,7 @@ public final class CustomerAccount
         PersistenceId.of(KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.tenantId = EntityIds.tenantOf(entityId);
+    this.customerId = EntityIds.idOf(entityId);
     this.tag = "account-" + Math.floorMod(entityId.hashCode(), deps.settings().tagBuckets());
     this.context = context;
     this.timers = timers;
@@ -278,63 +345,29 @@ public final class CustomerAccount
   }
 
   /**
-   * Only the ledger's events are read by projections (invoices, payments, dunning); credit
-   * reservations and profile changes are not tagged.
+   * Only what the ledger projection reads is tagged: invoices and everything applied to them,
+   * payments, refunds, dunning, failed invoicing, held orders and orders that raised rule alerts. Profile
+   * changes, order credit and confirmations are not.
    */
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof Created || event instanceof ProfileUpdated || event instanceof CreditReserved
-        || event instanceof CreditReleased || event instanceof ReservationsConfirmed || event instanceof InvoiceCancellationNoted
-        ? Set.of() : Set.of(tag);
+    boolean read;
+    if (event instanceof Created || event instanceof ProfileUpdated || event instanceof OrderApproved || event instanceof OrderClosed
+        || event instanceof PlacementsConfirmed) {
+      read = false;
+    } else if (event instanceof OrderAccepted e) {
+      // Rule alerts, and a held order's names (a payment waiting for them) are read.
+      read = !e.request().rules().alerts().isEmpty() || e.status() == OrderStatus.ON_HOLD;
+    } else {
+      read = true;
+    }
+    return read ? Set.of(tag) : Set.of();
   }
 
   @Override
   public SignalHandler<CustomerState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> scheduleCheckIfNeeded(state))
-        .build();
-  }
-
-  @Override
-  public CommandHandlerWithReply<Command, Event, CustomerState> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(Create.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.create(s, c, now())))
-        .onCommand(Update.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.update(s, c, now(), dunningHold(s))))
-        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), AccountDecisions.view(s, dunningHold(s))))
-        .onCommand(ReserveCredit.class, (s, c) -> {
-          // A new request for a reservation under check voids that check's answer for it: the
-          // order is alive and about to be placed (or approved) again.
-          checking.remove(c.orderId());
-          return decide(s, c.replyTo(), AccountDecisions.reserve(s, c, now(), dunningHold(s)));
-        })
-        .onCommand(CheckCredit.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.check(s, c, dunningHold(s))))
-        .onCommand(ReleaseCredit.class, (s, c) -> {
-          checking.remove(c.orderId());
-          return decide(s, c.replyTo(), AccountDecisions.release(s, c, now()));
-        })
-        .onCommand(CheckReservations.class, this::checkReservations)
-        .onCommand(ReservationsChecked.class, this::reservationsChecked)
-        .onCommand(RecordReceivable.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.recordReceivable(s, c, now(),
-            PaymentLedger.autoApply(s, c.invoice(), payments(), now()))))
-        .onCommand(IssueCreditNote.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.issueCreditNote(s, c, now())))
-        .onCommand(VoidInvoice.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.voidInvoice(s, c, now())))
-        .onCommand(CancelInvoice.class, (s, c) -> decide(s, c.replyTo(), AccountDecisions.cancelInvoice(s, c, now())))
-        .onCommand(RunDunning.class, (s, c) -> {
-          Decision<DunningRun> decision = AccountDecisions.runDunning(s, c, deps.invoicing().tenant(tenantId), now());
-          decision.events().forEach(e -> context.getLog().warn("DUNNING tenant={} customer={} invoice={}: {}", tenantId,
-              s.customerId(), ((DunningLevelRaised) e).invoiceNumber(), ((DunningLevelRaised) e).level()));
-          return decide(s, c.replyTo(), decision);
-        })
-        .onCommand(CheckPayer.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.checkPayer(s, c.currency())))
-        .onCommand(ApplyPayment.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.apply(s, c, payments(), now())))
-        .onCommand(AllocatePayment.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.allocate(s, c, now())))
-        .onCommand(UnallocatePayment.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.unallocate(s, c, now())))
-        .onCommand(ReversePayment.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.reverse(s, c, now())))
-        .onCommand(GetPayment.class, (s, c) -> Effect().reply(c.replyTo(), PaymentLedger.get(s, c.paymentId())))
-        .onCommand(IssueRefund.class, (s, c) -> decide(s, c.replyTo(), PaymentLedger.refund(s, c, now())))
-        .onCommand(GetStatement.class, (s, c) -> Effect().reply(c.replyTo(),
-            new StatementAnswer(PaymentLedger.statement(s, c.from(), c.to()))))
+        .onSignal(RecoveryCompleted.instance(), this::scheduleCheckIfNeeded)
         .build();
   }
 
@@ -343,12 +376,167 @@ public final class CustomerAccount
     return newEventHandlerBuilder().forAnyState().onAnyEvent(CustomerState::apply);
   }
 
-  /** A decision as an effect: persist its events (then look at the healing timer), and reply. */
-  private <R> ReplyEffect<Event, CustomerState> decide(CustomerState state, ActorRef<R> replyTo, Decision<R> decision) {
-    if (decision.events().isEmpty()) {
-      return Effect().reply(replyTo, decision.reply().apply(state));
+  @Override
+  public CommandHandlerWithReply<Command, Event, CustomerState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), AccountDecisions.view(s, dunningHold(s))))
+        .onCommand(GetInvoice.class, (s, c) -> Effect().reply(c.replyTo(), AccountViews.invoice(s, c.invoiceId())))
+        .onCommand(CheckPayer.class, (s, c) -> Effect().reply(c.replyTo(), PaymentLedger.checkPayer(s, c.currency()).reply().apply(s)))
+        .onCommand(GetPayment.class, (s, c) -> Effect().reply(c.replyTo(), PaymentLedger.get(s, c.paymentId())))
+        .onCommand(GetStatement.class, (s, c) -> Effect().reply(c.replyTo(),
+            new StatementAnswer(PaymentLedger.statement(s, c.from(), c.to()))))
+        .onCommand(Create.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> AccountDecisions.create(st, c, x.now())))
+        .onCommand(Update.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> AccountDecisions.update(st, c, x.now(), x.dunningHold())))
+        .onCommand(PlaceOrder.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> OrderDecisions.place(st, c.request(), x)))
+        .onCommand(ChangeOrder.class, (s, c) -> enqueue(c.replyTo(),
+            (st, x) -> OrderDecisions.change(st, c.orderId(), c.change(), c.reason(), c.by(), x)))
+        .onCommand(IssueCreditNote.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> AccountDecisions.issueCreditNote(st, c, x.now())))
+        .onCommand(VoidInvoice.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> AccountDecisions.voidInvoice(st, c, x.now())))
+        .onCommand(RunDunning.class, (s, c) -> enqueue(c.replyTo(),
+            (st, x) -> AccountDecisions.runDunning(st, c, deps.invoicing().tenant(tenantId), x.now())))
+        .onCommand(ApplyPayment.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.apply(st, c, x.payments(), x.now())))
+        .onCommand(AllocatePayment.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.allocate(st, c, x.now())))
+        .onCommand(UnallocatePayment.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.unallocate(st, c, x.now())))
+        .onCommand(ReversePayment.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.reverse(st, c, x.now())))
+        .onCommand(IssueRefund.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.refund(st, c, x.now())))
+        .onCommand(PlacementRecorded.class, (s, c) -> {
+          recorded.add(c.orderId());
+          checking.remove(c.orderId());
+          if (!timers.isTimerActive("confirm")) {
+            timers.startSingleTimer("confirm", new Flush(), deps.settings().confirmationDelay());
+          }
+          return Effect().noReply();
+        })
+        .onCommand(Flush.class, (s, c) -> flush(s))
+        .onCommand(NumbersArrived.class, this::numbersArrived)
+        .onCommand(CheckPlacements.class, this::checkPlacements)
+        .onCommand(PlacementsChecked.class, this::placementsChecked)
+        .build();
+  }
+
+  // --- Batches -------------------------------------------------------------------------------
+
+  @SuppressWarnings("unchecked")
+  private ReplyEffect<Event, CustomerState> enqueue(ActorRef<?> replyTo, Decider decider) {
+    queue.add(new Queued(decider, (ActorRef<Object>) replyTo));
+    scheduleFlush();
+    return Effect().noReply();
+  }
+
+  /**
+   * A Flush after everything already waiting: what queued behind a write (stashed by Pekko during
+   * it, and handed back after) is all queued before the Flush comes.
+   */
+  private void scheduleFlush() {
+    if (!flushScheduled && !awaitingNumbers) {
+      flushScheduled = true;
+      context.getSelf().tell(new Flush());
     }
-    return Effect().persist(decision.events()).thenRun(this::scheduleCheckIfNeeded).thenReply(replyTo, decision.reply()::apply);
+  }
+
+  private ReplyEffect<Event, CustomerState> flush(CustomerState state) {
+    flushScheduled = false;
+    if (awaitingNumbers || (queue.isEmpty() && recorded.isEmpty())) {
+      return Effect().noReply();
+    }
+    List<Queued> batch = new ArrayList<>();
+    while (!queue.isEmpty() && batch.size() < deps.settings().maxBatch()) {
+      batch.add(queue.poll());
+    }
+    Instant now = deps.clock().now();
+    LocalDate today = deps.clock().today();
+    String prefix = deps.invoicing().tenant(tenantId).numberPrefix();
+    String series = prefix + "-" + today.getYear();
+    if (!series.equals(numberSeries)) {
+      numbers.clear();
+      numberSeries = series;
+    }
+    int[] needed = {0};
+    decide(state, batch, now, today, () -> {
+      needed[0]++;
+      return "";
+    });
+    if (needed[0] > numbers.size()) {
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        queue.addFirst(batch.get(i));
+      }
+      awaitingNumbers = true;
+      context.pipeToSelf(deps.effects().numbers(tenantId, prefix, today.getYear(), needed[0] - numbers.size()),
+          (taken, failure) -> new NumbersArrived(series, taken, failure == null ? null : failure.toString()));
+      return Effect().noReply();
+    }
+    Decided decided = decide(state, batch, now, today, numbers::poll);
+    List<Event> events = new ArrayList<>(decided.events());
+    List<String> confirm = recorded.stream().filter(state.unconfirmed()::containsKey).toList();
+    recorded.clear();
+    if (!confirm.isEmpty()) {
+      events.add(new PlacementsConfirmed(confirm, now));
+    }
+    if (!queue.isEmpty()) {
+      scheduleFlush();
+    }
+    if (events.isEmpty()) {
+      decided.replies().forEach(Runnable::run);
+      return Effect().noReply();
+    }
+    return Effect().persist(events).thenRun(after -> afterWrite(decided, after)).thenNoReply();
+  }
+
+  /** Decides a batch in order, each command against the state the ones before it left. */
+  private Decided decide(CustomerState state, List<Queued> batch, Instant now, LocalDate today, OrderDecisions.NumberSource source) {
+    CustomerState s = state;
+    List<Event> events = new ArrayList<>();
+    List<Runnable> replies = new ArrayList<>(batch.size());
+    boolean hold = dunningHold(s);
+    for (Queued q : batch) {
+      OrderDecisions.Context x = new OrderDecisions.Context(now, today, deps.invoicing().tenant(tenantId), payments(), hold, source);
+      Decision<?> d = q.decider().decide(s, x);
+      for (Event e : d.events()) {
+        s = s.apply(e);
+        if (!(e instanceof OrderAccepted || e instanceof InvoiceIssued || e instanceof PlacementsConfirmed)) {
+          hold = dunningHold(s);
+        }
+      }
+      Object answer = d.reply().apply(s);
+      events.addAll(d.events());
+      replies.add(() -> q.replyTo().tell(answer));
+    }
+    return new Decided(events, replies);
+  }
+
+  /**
+   * After a durable write: tell the others, and answer — once the references of new invoices are
+   * indexed (bounded: the write is durable, and the projection indexes them too).
+   */
+  private void afterWrite(Decided decided, CustomerState after) {
+    scheduleCheckIfNeeded(after);
+    decided.events().stream().filter(e -> e instanceof DunningLevelRaised).map(e -> (DunningLevelRaised) e).forEach(e ->
+        context.getLog().warn("DUNNING tenant={} customer={} invoice={}: {}", tenantId, customerId, e.invoiceNumber(), e.level()));
+    decided.events().stream().filter(e -> e instanceof InvoicingFailed).map(e -> (InvoicingFailed) e).forEach(e ->
+        context.getLog().warn("INVOICING FAILED tenant={} customer={} order={}: {}", tenantId, customerId, e.orderId(), e.detail()));
+    CompletionStage<?> told = deps.effects().written(tenantId, customerId, decided.events(), after);
+    if (decided.events().stream().anyMatch(e -> e instanceof InvoiceIssued)) {
+      told.toCompletableFuture()
+          .orTimeout(deps.settings().orderAskTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((done, failure) -> decided.replies().forEach(Runnable::run));
+    } else {
+      decided.replies().forEach(Runnable::run);
+    }
+  }
+
+  private ReplyEffect<Event, CustomerState> numbersArrived(CustomerState state, NumbersArrived msg) {
+    awaitingNumbers = false;
+    if (msg.failure() != null) {
+      context.getLog().warn("No invoice numbers for customer {} of tenant {}: {}; trying again", customerId, tenantId, msg.failure());
+      timers.startSingleTimer("numbers", new Flush(), Duration.ofSeconds(1));
+      return Effect().noReply();
+    }
+    if (msg.series().equals(numberSeries)) {
+      numbers.addAll(msg.numbers());
+    }
+    scheduleFlush();
+    return Effect().noReply();
   }
 
   private Instant now() {
@@ -366,27 +554,26 @@ public final class CustomerAccount
         .anyMatch(step -> state.anyOpenInvoiceAt(step.level()));
   }
 
-  // --- Healing of reservations whose order never came to exist ------------------------------
+  // --- Healing of placements whose order lost its own record ---------------------------------
 
   private void scheduleCheckIfNeeded(CustomerState state) {
-    boolean unconfirmed = state.reservations().values().stream().anyMatch(r -> !r.confirmed());
-    if (unconfirmed && !timers.isTimerActive("check-reservations")) {
-      timers.startTimerWithFixedDelay("check-reservations", new CheckReservations(), deps.settings().reservationCheckInterval());
-    } else if (!unconfirmed) {
-      timers.cancel("check-reservations");
+    if (!state.unconfirmed().isEmpty() && !timers.isTimerActive("check-placements")) {
+      timers.startTimerWithFixedDelay("check-placements", new CheckPlacements(), deps.settings().placementCheckInterval());
+    } else if (state.unconfirmed().isEmpty()) {
+      timers.cancel("check-placements");
     }
   }
 
-  private ReplyEffect<Event, CustomerState> checkReservations(CustomerState state, CheckReservations cmd) {
+  private ReplyEffect<Event, CustomerState> checkPlacements(CustomerState state, CheckPlacements cmd) {
     if (checkInFlight) {
       return Effect().noReply();
     }
-    Instant due = deps.clock().now().minus(deps.settings().reservationConfirmAfter());
+    Instant due = now().minus(deps.settings().placementConfirmAfter());
     List<String> candidates = new ArrayList<>();
-    for (Map.Entry<String, CustomerState.Reservation> entry : state.reservations().entrySet()) {
-      if (!entry.getValue().confirmed() && !entry.getValue().at().isAfter(due)) {
+    for (Map.Entry<String, OrderAccepted> entry : state.unconfirmed().entrySet()) {
+      if (!recorded.contains(entry.getKey()) && !entry.getValue().at().isAfter(due)) {
         candidates.add(entry.getKey());
-        if (candidates.size() == deps.settings().reservationsPerCheck()) {
+        if (candidates.size() == deps.settings().placementsPerCheck()) {
           break;
         }
       }
@@ -398,55 +585,44 @@ public final class CustomerAccount
     checkInFlight = true;
     checking.clear();
     checking.addAll(candidates);
-    Map<String, CompletableFuture<ReservationStatus>> asks = new LinkedHashMap<>();
+    Map<String, CompletableFuture<Boolean>> asks = new LinkedHashMap<>();
     long timeout = deps.settings().orderAskTimeout().toMillis();
     for (String orderId : candidates) {
-      asks.put(orderId, deps.orders().statusOf(tenantId, orderId).toCompletableFuture()
+      asks.put(orderId, deps.effects().orderRecorded(tenantId, orderId).toCompletableFuture()
           .orTimeout(timeout, TimeUnit.MILLISECONDS)
           .exceptionally(e -> null));
     }
-    context.pipeToSelf(
-        CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new)),
-        (done, failure) -> {
-          Map<String, ReservationStatus> answers = new LinkedHashMap<>();
-          asks.forEach((orderId, answer) -> {
-            ReservationStatus status = answer.getNow(null);
-            if (status != null) {
-              answers.put(orderId, status);
-            }
-          });
-          return new ReservationsChecked(answers);
-        });
+    context.pipeToSelf(CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new)), (done, failure) -> {
+      Map<String, Boolean> answers = new LinkedHashMap<>();
+      asks.forEach((orderId, answer) -> {
+        Boolean known = answer.getNow(null);
+        if (known != null) {
+          answers.put(orderId, known);
+        }
+      });
+      return new PlacementsChecked(answers);
+    });
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, CustomerState> reservationsChecked(CustomerState state, ReservationsChecked cmd) {
+  private ReplyEffect<Event, CustomerState> placementsChecked(CustomerState state, PlacementsChecked cmd) {
     checkInFlight = false;
-    Instant now = deps.clock().now();
-    List<String> confirm = new ArrayList<>();
-    List<Event> events = new ArrayList<>();
-    cmd.answers().forEach((orderId, answer) -> {
-      CustomerState.Reservation reservation = state.reservations().get(orderId);
-      if (reservation == null || reservation.confirmed() || !checking.contains(orderId)) {
-        return; // released meanwhile, or asked for again: this answer is stale
+    cmd.answers().forEach((orderId, known) -> {
+      OrderAccepted placement = state.unconfirmed().get(orderId);
+      if (placement == null || !checking.contains(orderId)) {
+        return; // confirmed meanwhile
       }
-      switch (answer.state()) {
-        case RESERVING -> confirm.add(orderId);
-        case NOT_RESERVING -> events.add(new CreditReleased(orderId, "order holds no credit", now));
-        case UNKNOWN -> events.add(new CreditReleased(orderId, "order was never placed", now));
+      if (known) {
+        recorded.add(orderId);
+      } else {
+        context.getLog().info("Order {} of tenant {} lost its record of its placement; giving it back", orderId, tenantId);
+        deps.effects().restoreOrder(tenantId, placement.request(), OrderDecisions.answer(state, placement, false));
       }
     });
     checking.clear();
-    if (!confirm.isEmpty()) {
-      events.add(0, new ReservationsConfirmed(confirm, now));
+    if (!recorded.isEmpty()) {
+      scheduleFlush();
     }
-    if (events.isEmpty()) {
-      return Effect().noReply();
-    }
-    events.stream()
-        .filter(e -> e instanceof CreditReleased)
-        .forEach(e -> context.getLog().info("Released the reservation of order {}: {}", ((CreditReleased) e).orderId(),
-            ((CreditReleased) e).reason()));
-    return Effect().persist(events).thenRun(this::scheduleCheckIfNeeded).thenNoReply();
+    return Effect().noReply();
   }
 }

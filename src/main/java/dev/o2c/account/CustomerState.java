@@ -1,40 +1,42 @@
 package dev.o2c.account;
 
-import dev.o2c.payment.PaymentEntry;
-import dev.o2c.account.CustomerAccount.CreditReleased;
-import dev.o2c.account.CustomerAccount.CreditReserved;
 import dev.o2c.account.CustomerAccount.Created;
 import dev.o2c.account.CustomerAccount.Event;
+import dev.o2c.account.CustomerAccount.InvoiceIssued;
+import dev.o2c.account.CustomerAccount.InvoicingFailed;
+import dev.o2c.account.CustomerAccount.OrderAccepted;
+import dev.o2c.account.CustomerAccount.OrderApproved;
+import dev.o2c.account.CustomerAccount.OrderClosed;
+import dev.o2c.account.CustomerAccount.PlacementsConfirmed;
 import dev.o2c.account.CustomerAccount.ProfileUpdated;
-import dev.o2c.account.CustomerAccount.ReservationsConfirmed;
+import dev.o2c.credit.CreditIssue;
 import dev.o2c.infra.CborSerializable;
+import dev.o2c.invoice.DunningLevel;
+import dev.o2c.invoice.InvoiceChange;
 import dev.o2c.money.Money;
+import dev.o2c.order.OrderStatus;
+import dev.o2c.order.PlacementRequest;
+import dev.o2c.payment.PaymentEntry;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import dev.o2c.invoice.DunningLevel;
-import java.util.Set;
 import org.pcollections.HashTreePMap;
-import org.pcollections.HashTreePSet;
 import org.pcollections.PMap;
-import org.pcollections.PSet;
 
 /**
- * A customer account: contact data, credit terms and the credit it has reserved for open orders.
- * Immutable; {@link #apply} returns the state after an event. Reservations are a persistent map,
- * so a customer with thousands of open orders is not copied on every event.
+ * A customer account, the one writer of the customer's money: contact data and credit terms; the
+ * open orders not invoiced yet ({@code orders}: VERIFIED ones hold credit at their gross total,
+ * held ones none); the invoices ({@code receivables} open, {@code settled} paid, credited or
+ * voided); payments, unapplied cash, and credit to the customer's good. Immutable; {@link #apply}
+ * returns the state after an event. Maps are persistent, so a customer with thousands of open
+ * items is not copied on every event.
  *
- * <p>The account is the ledger of the customer's invoices: {@code receivables} are the open ones
- * (their balances decide matching and dunning), {@code settled} those paid, credited or voided
- * (kept so that a replayed event never opens one again), {@code cancelledInvoices} those whose
- * order was cancelled before they were recorded, and {@code accountCredit} what the customer has
- * to their good (credit notes beyond an invoice's balance).
- *
- * <p>{@code reserved} and {@code receivable} are the sums of the reservations and of the open
- * balances, kept as they change. {@code origin} is the
- * event that opened the account (null until then): it holds the Idempotency-Key and request
- * fingerprint of the creation, and lets a retry get the first answer again.
+ * <p>{@code unconfirmed}: placements whose order has not yet said it stored its own record (see
+ * {@link CustomerAccount} on healing). {@code reserved} and {@code receivable} are the sums of the
+ * open orders' credit and of the open balances, kept as they change. {@code origin} is the event
+ * that opened the account (null until then): its Idempotency-Key and request fingerprint let a
+ * retry of the creation get the first answer again.
  */
 public record CustomerState(
     String customerId,
@@ -44,12 +46,12 @@ public record CustomerState(
     BigDecimal creditLimit,
     int paymentTermsDays,
     CustomerStatus status,
-    Map<String, Reservation> reservations,
+    Map<String, OpenOrder> orders,
     BigDecimal reserved,
     Map<String, Receivable> receivables,
     BigDecimal receivable,
     Map<String, Receivable> settled,
-    Set<String> cancelledInvoices,
+    Map<String, OrderAccepted> unconfirmed,
     BigDecimal accountCredit,
     Map<String, CustomerAccount.CreditNoteIssued> creditNotes,
     Map<String, PaymentEntry> payments,
@@ -60,36 +62,42 @@ public record CustomerState(
     implements CborSerializable {
 
   /**
-   * Credit held for one order until it is invoiced, rejected or cancelled. {@code overridden}: the
-   * credit issues an approval reserved it despite. {@code confirmed}: the order is known to exist
-   * (see {@link CustomerAccount} on healing).
+   * An order the account has taken and not invoiced (or closed) yet. VERIFIED: it holds credit of
+   * {@code gross}; ON_HOLD: none until approved. {@code overridden}: the credit issues an approval
+   * took the credit despite.
    */
-  public record Reservation(BigDecimal amount, List<CreditIssue> overridden, String by, Instant at, boolean confirmed)
+  public record OpenOrder(PlacementRequest request, OrderStatus status, BigDecimal gross, List<CreditIssue> overridden, Instant at)
       implements CborSerializable {
-    public Reservation {
+    public OpenOrder {
       overridden = overridden == null ? List.of() : List.copyOf(overridden);
+    }
+
+    public boolean holdsCredit() {
+      return status == OrderStatus.VERIFIED;
     }
   }
 
   public CustomerState {
-    reservations = reservations instanceof PMap<String, Reservation> p ? p : HashTreePMap.from(reservations == null ? Map.of() : reservations);
-    receivables = receivables instanceof PMap<String, Receivable> p ? p : HashTreePMap.from(receivables == null ? Map.of() : receivables);
-    settled = settled instanceof PMap<String, Receivable> p ? p : HashTreePMap.from(settled == null ? Map.of() : settled);
-    cancelledInvoices = cancelledInvoices instanceof PSet<String> p ? p : HashTreePSet.from(cancelledInvoices == null ? Set.of() : cancelledInvoices);
+    orders = pmap(orders);
+    receivables = pmap(receivables);
+    settled = pmap(settled);
+    unconfirmed = pmap(unconfirmed);
+    creditNotes = pmap(creditNotes);
+    payments = pmap(payments);
+    refunds = pmap(refunds);
+    reserved = reserved == null ? BigDecimal.ZERO : reserved;
     receivable = receivable == null ? BigDecimal.ZERO : receivable;
     accountCredit = accountCredit == null ? BigDecimal.ZERO : accountCredit;
-    creditNotes = creditNotes instanceof PMap<String, CustomerAccount.CreditNoteIssued> p
-        ? p : HashTreePMap.from(creditNotes == null ? Map.of() : creditNotes);
-    payments = payments instanceof PMap<String, PaymentEntry> p ? p : HashTreePMap.from(payments == null ? Map.of() : payments);
     unappliedCash = unappliedCash == null ? BigDecimal.ZERO : unappliedCash;
-    refunds = refunds instanceof PMap<String, CustomerAccount.RefundIssued> p
-        ? p : HashTreePMap.from(refunds == null ? Map.of() : refunds);
+  }
+
+  private static <V> PMap<String, V> pmap(Map<String, V> map) {
+    return map instanceof PMap<String, V> p ? p : HashTreePMap.from(map == null ? Map.of() : map);
   }
 
   public static final CustomerState EMPTY =
-      new CustomerState(null, null, null, null, BigDecimal.ZERO, 0, CustomerStatus.ACTIVE, HashTreePMap.empty(), BigDecimal.ZERO,
-          HashTreePMap.empty(), BigDecimal.ZERO, HashTreePMap.empty(), HashTreePSet.empty(), BigDecimal.ZERO,
-          HashTreePMap.empty(), HashTreePMap.empty(), BigDecimal.ZERO, HashTreePMap.empty(), null, null);
+      new CustomerState(null, null, null, null, BigDecimal.ZERO, 0, CustomerStatus.ACTIVE, null, null, null, null, null, null, null,
+          null, null, null, null, null, null);
 
   public boolean exists() {
     return origin != null;
@@ -99,7 +107,7 @@ public record CustomerState(
     return origin == null ? null : origin.at();
   }
 
-  /** Reservations of open orders plus the balances of open invoices. */
+  /** Credit held by open orders plus the balances of open invoices: what the customer will owe. */
   public BigDecimal creditUsed() {
     return reserved.add(receivable);
   }
@@ -118,79 +126,137 @@ public record CustomerState(
     return receivables.containsKey(invoiceId) || settled.containsKey(invoiceId);
   }
 
+  /** An invoice of this account, open or settled; null when it has none of that id. */
+  public Receivable invoice(String invoiceId) {
+    Receivable open = receivables.get(invoiceId);
+    return open != null ? open : settled.get(invoiceId);
+  }
+
   /** Credit limit minus credit used; negative after an approved override. */
   public BigDecimal availableCredit() {
     return creditLimit.subtract(creditUsed());
   }
 
+  /** How many open orders hold credit. */
+  public int ordersHoldingCredit() {
+    return (int) orders.values().stream().filter(OpenOrder::holdsCredit).count();
+  }
+
   public CustomerState apply(Event event) {
     if (event instanceof Created e) {
+      BigDecimal zero = Money.zero(e.currency());
       return new CustomerState(
           e.customerId(), e.name(), e.email(), e.currency(), e.creditLimit(), e.paymentTermsDays(), CustomerStatus.ACTIVE,
-          HashTreePMap.empty(), Money.zero(e.currency()),
-          HashTreePMap.empty(), Money.zero(e.currency()), HashTreePMap.empty(), HashTreePSet.empty(), Money.zero(e.currency()),
-          HashTreePMap.empty(), HashTreePMap.empty(), Money.zero(e.currency()), HashTreePMap.empty(), e, e.at());
+          null, zero, null, zero, null, null, zero, null, null, zero, null, e, e.at());
     }
     if (event instanceof ProfileUpdated e) {
       return new CustomerState(
-          customerId, e.name(), e.email(), currency, e.creditLimit(), e.paymentTermsDays(), e.status(), reservations,
-          reserved, receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, payments, unappliedCash, refunds,
-          origin, e.at());
+          customerId, e.name(), e.email(), currency, e.creditLimit(), e.paymentTermsDays(), e.status(), orders, reserved, receivables,
+          receivable, settled, unconfirmed, accountCredit, creditNotes, payments, unappliedCash, refunds, origin, e.at());
     }
-    if (event instanceof CreditReserved e) {
-      Reservation previous = reservations.get(e.orderId());
-      BigDecimal total = reserved.add(e.amount()).subtract(previous == null ? BigDecimal.ZERO : previous.amount());
-      return withReservations(pmap().plus(e.orderId(), new Reservation(e.amount(), e.overridden(), e.by(), e.at(), false)), total, e.at());
+    if (event instanceof OrderAccepted e) {
+      OpenOrder open = new OpenOrder(e.request(), e.status(), e.gross(), List.of(), e.at());
+      return withOrders(ordersMap().plus(e.request().orderId(), open), open.holdsCredit() ? reserved.add(e.gross()) : reserved,
+          unconfirmedMap().plus(e.request().orderId(), e), e.at());
     }
-    if (event instanceof CreditReleased e) {
-      Reservation released = reservations.get(e.orderId());
-      BigDecimal total = released == null ? reserved : reserved.subtract(released.amount());
-      return withReservations(pmap().minus(e.orderId()), total, e.at());
-    }
-    if (event instanceof ReservationsConfirmed e) {
-      PMap<String, Reservation> confirmed = pmap();
-      for (String orderId : e.orderIds()) {
-        Reservation r = confirmed.get(orderId);
-        if (r != null) {
-          confirmed = confirmed.plus(orderId, new Reservation(r.amount(), r.overridden(), r.by(), r.at(), true));
-        }
+    if (event instanceof OrderApproved e) {
+      OpenOrder held = orders.get(e.orderId());
+      if (held == null || held.holdsCredit()) {
+        return this;
       }
-      return withReservations(confirmed, reserved, updatedAt);
+      OpenOrder approved = new OpenOrder(held.request(), OrderStatus.VERIFIED, held.gross(), e.overridden(), e.at());
+      return withOrders(ordersMap().plus(e.orderId(), approved), reserved.add(held.gross()), unconfirmedMap(), e.at());
     }
-    return Ledger.apply(this, event);
+    if (event instanceof OrderClosed e) {
+      OpenOrder open = orders.get(e.orderId());
+      if (open == null) {
+        return this;
+      }
+      return withOrders(ordersMap().minus(e.orderId()), open.holdsCredit() ? reserved.subtract(open.gross()) : reserved,
+          unconfirmedMap(), e.at());
+    }
+    if (event instanceof InvoiceIssued e) {
+      OpenOrder open = orders.get(e.orderId());
+      CustomerState s = open == null ? this : withOrders(ordersMap().minus(e.orderId()),
+          open.holdsCredit() ? reserved.subtract(open.gross()) : reserved, unconfirmedMap(), e.at());
+      Receivable issued = Receivable.issued(e);
+      if (e.total().signum() == 0) {
+        // An invoice of nothing (free items) is paid as it is issued: never open, never dunned.
+        return s.with(s.receivablesMap(), s.receivable(), s.settledMap().plus(e.invoiceId(), issued), s.accountCredit(), e.at());
+      }
+      return s.with(s.receivablesMap().plus(e.invoiceId(), issued), s.receivable().add(e.total()), s.settledMap(), s.accountCredit(),
+          e.at());
+    }
+    if (event instanceof InvoicingFailed e) {
+      return withOrders(ordersMap(), reserved, unconfirmedMap(), e.at());
+    }
+    if (event instanceof PlacementsConfirmed e) {
+      PMap<String, OrderAccepted> left = unconfirmedMap();
+      for (String orderId : e.orderIds()) {
+        left = left.minus(orderId);
+      }
+      return withOrders(ordersMap(), reserved, left, updatedAt);
+    }
+    return recordApplications(Ledger.apply(this, event), event);
   }
 
-  /** The same account with other reservations, receivables and credit. */
+  /** Every application an event made, on the record of its invoice (open or settled). */
+  private static CustomerState recordApplications(CustomerState s, Event event) {
+    List<InvoiceChange> changes = InvoiceChanges.of(event);
+    if (changes.isEmpty()) {
+      return s;
+    }
+    PMap<String, Receivable> receivables = s.receivablesMap();
+    PMap<String, Receivable> settled = s.settledMap();
+    for (InvoiceChange change : changes) {
+      Receivable open = receivables.get(change.invoiceId());
+      if (open != null) {
+        receivables = receivables.plus(change.invoiceId(), open.recorded(change.application(), s.updatedAt()));
+      } else {
+        Receivable closed = settled.get(change.invoiceId());
+        if (closed != null) {
+          settled = settled.plus(change.invoiceId(), closed.recorded(change.application(), s.updatedAt()));
+        }
+      }
+    }
+    return s.with(receivables, s.receivable(), settled, s.accountCredit(), s.updatedAt());
+  }
+
+  /** The same account with other invoices and credit. */
   CustomerState with(
-      PMap<String, Reservation> reservations, BigDecimal reserved, PMap<String, Receivable> receivables, BigDecimal receivable,
-      PMap<String, Receivable> settled, PSet<String> cancelledInvoices, BigDecimal accountCredit, Instant at) {
-    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
-        receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, payments, unappliedCash, refunds, origin, at);
+      PMap<String, Receivable> receivables, BigDecimal receivable, PMap<String, Receivable> settled, BigDecimal accountCredit, Instant at) {
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, orders, reserved, receivables,
+        receivable, settled, unconfirmed, accountCredit, creditNotes, payments, unappliedCash, refunds, origin, at);
+  }
+
+  private CustomerState withOrders(PMap<String, OpenOrder> orders, BigDecimal reserved, PMap<String, OrderAccepted> unconfirmed, Instant at) {
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, orders, reserved, receivables,
+        receivable, settled, unconfirmed, accountCredit, creditNotes, payments, unappliedCash, refunds, origin, at);
   }
 
   /** The same account with other payments and unapplied cash. */
   CustomerState withPayments(PMap<String, PaymentEntry> payments, BigDecimal unappliedCash, Instant at) {
-    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
-        receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, payments, unappliedCash, refunds, origin, at);
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, orders, reserved, receivables,
+        receivable, settled, unconfirmed, accountCredit, creditNotes, payments, unappliedCash, refunds, origin, at);
   }
 
   /** The same account, remembering a refund. */
   CustomerState withRefund(CustomerAccount.RefundIssued refund) {
-    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
-        receivables, receivable, settled, cancelledInvoices, accountCredit, creditNotes, payments, unappliedCash,
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, orders, reserved, receivables,
+        receivable, settled, unconfirmed, accountCredit, creditNotes, payments, unappliedCash,
         ((PMap<String, CustomerAccount.RefundIssued>) refunds).plus(refund.refundId(), refund), origin, updatedAt);
-  }
-
-  PMap<String, PaymentEntry> paymentsMap() {
-    return (PMap<String, PaymentEntry>) payments;
   }
 
   /** The same account, remembering a credit note (so that a retry of it is recognised). */
   CustomerState withCreditNote(CustomerAccount.CreditNoteIssued note) {
-    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, reservations, reserved,
-        receivables, receivable, settled, cancelledInvoices, accountCredit,
+    return new CustomerState(customerId, name, email, currency, creditLimit, paymentTermsDays, status, orders, reserved, receivables,
+        receivable, settled, unconfirmed, accountCredit,
         ((PMap<String, CustomerAccount.CreditNoteIssued>) creditNotes).plus(note.creditNoteId(), note), payments, unappliedCash, refunds,
         origin, updatedAt);
+  }
+
+  PMap<String, PaymentEntry> paymentsMap() {
+    return (PMap<String, PaymentEntry>) payments;
   }
 
   PMap<String, Receivable> receivablesMap() {
@@ -201,19 +267,11 @@ public record CustomerState(
     return (PMap<String, Receivable>) settled;
   }
 
-  PSet<String> cancelledSet() {
-    return (PSet<String>) cancelledInvoices;
+  PMap<String, OpenOrder> ordersMap() {
+    return (PMap<String, OpenOrder>) orders;
   }
 
-  PMap<String, Reservation> reservationsMap() {
-    return (PMap<String, Reservation>) reservations;
-  }
-
-  private PMap<String, Reservation> pmap() {
-    return reservationsMap();
-  }
-
-  private CustomerState withReservations(PMap<String, Reservation> next, BigDecimal total, Instant at) {
-    return with(next, total, receivablesMap(), receivable, settledMap(), cancelledSet(), accountCredit, at);
+  PMap<String, OrderAccepted> unconfirmedMap() {
+    return (PMap<String, OrderAccepted>) unconfirmed;
   }
 }

@@ -36,7 +36,7 @@ public record CustomerView(
     CustomerStatus status = s.status() == CustomerStatus.ACTIVE && dunningHold ? CustomerStatus.CREDIT_HOLD : s.status();
     return new CustomerView(
         s.customerId(), s.name(), s.email(), s.currency(), status, dunningHold, s.creditLimit(), s.creditUsed(), s.availableCredit(),
-        s.reserved(), s.reservations().size(), s.receivable(), s.receivables().size(), s.unappliedCash(), s.accountCredit(), s.balance(),
+        s.reserved(), s.ordersHoldingCredit(), s.receivable(), s.receivables().size(), s.unappliedCash(), s.accountCredit(), s.balance(),
         s.paymentTermsDays(), s.createdAt(), s.updatedAt());
   }
 }

@@ -38,6 +38,30 @@ public final class InvoiceChanges {
       }
     } else if (event instanceof PaymentReversed e) {
       payments(changes, e.paymentId(), e.operation(), e.undone(), e.writeOffsUndone(), true, e.reason(), e.at());
+      for (int i = 0; i < e.creditTakenBack().size(); i++) {
+        // The cash leaves the invoice of a cancelled order; the credit it had become comes back onto it.
+        Allocation a = e.creditTakenBack().get(i);
+        String prefix = e.paymentId() + ":" + e.operation() + ":r";
+        changes.add(new InvoiceChange(a.invoiceId(), new Application(prefix + "c" + i, Application.Kind.PAYMENT, a.amount().negate(),
+            e.paymentId(), "REVERSED", e.reason(), e.at())));
+        changes.add(new InvoiceChange(a.invoiceId(), new Application(prefix + "cc" + i, Application.Kind.CREDIT_NOTE, a.amount(),
+            e.paymentId(), "REVERSED", "account credit of the cancelled order taken back", e.at())));
+      }
+      for (int i = 0; i < e.writeOffsCredited().size(); i++) {
+        WriteOff w = e.writeOffsCredited().get(i);
+        String prefix = e.paymentId() + ":" + e.operation() + ":r";
+        changes.add(new InvoiceChange(w.invoiceId(), new Application(prefix + "wc" + i, Application.Kind.WRITE_OFF, w.amount().negate(),
+            e.paymentId(), "REVERSED", e.reason(), e.at())));
+        changes.add(new InvoiceChange(w.invoiceId(), new Application(prefix + "wcc" + i, Application.Kind.CREDIT_NOTE, w.amount(),
+            e.paymentId(), "REVERSED", "covered by the cancellation's credit", e.at())));
+      }
+      for (int i = 0; i < e.accountCreditUndone().size(); i++) {
+        // The account credit that paid this invoice was taken back by the chargeback: it is owed again.
+        Allocation a = e.accountCreditUndone().get(i);
+        changes.add(new InvoiceChange(a.invoiceId(), new Application(e.paymentId() + ":" + e.operation() + ":rac" + i,
+            Application.Kind.CREDIT_NOTE, a.amount().negate(), "account-credit", "ACCOUNT_CREDIT",
+            "account credit taken back by the chargeback of " + e.paymentId(), e.at())));
+      }
     } else if (event instanceof AccountCreditApplied e) {
       changes.add(new InvoiceChange(e.invoiceId(), new Application("credit:" + e.invoiceId(), Application.Kind.CREDIT_NOTE,
           e.amount(), "account-credit", "ACCOUNT_CREDIT", "credit to the customer's good", e.at())));

@@ -3,9 +3,7 @@ package dev.o2c.account;
 import dev.o2c.account.CustomerAccount.CreditNoteIssued;
 import dev.o2c.account.CustomerAccount.DunningLevelRaised;
 import dev.o2c.account.CustomerAccount.Event;
-import dev.o2c.account.CustomerAccount.InvoiceCancellationNoted;
 import dev.o2c.account.CustomerAccount.InvoiceVoided;
-import dev.o2c.account.CustomerAccount.ReceivableRecorded;
 import dev.o2c.invoice.DunningLevel;
 import dev.o2c.invoice.InvoicingSettings;
 import dev.o2c.money.Money;
@@ -28,51 +26,27 @@ final class Ledger {
 
   /** The state after a ledger event. */
   static CustomerState apply(CustomerState s, Event event) {
-    if (event instanceof ReceivableRecorded e) {
-      PMap<String, CustomerState.Reservation> reservations = s.reservationsMap();
-      BigDecimal reserved = s.reserved();
-      CustomerState.Reservation reservation = reservations.get(e.orderId());
-      if (reservation != null) {
-        reservations = reservations.minus(e.orderId());
-        reserved = reserved.subtract(reservation.amount());
-      }
-      BigDecimal zero = Money.zero(e.currency());
-      Receivable receivable = new Receivable(e.invoiceId(), e.invoiceNumber(), e.orderId(), e.externalReference(), e.currency(),
-          e.total(), zero, zero, zero, e.total(), e.issuedOn(), e.dueOn(), DunningLevel.NONE, null);
-      if (e.total().signum() == 0) {
-        // An invoice of nothing (free items) is paid as it is issued: never open, never dunned.
-        return s.with(reservations, reserved, s.receivablesMap(), s.receivable(), s.settledMap().plus(e.invoiceId(), receivable),
-            s.cancelledSet().minus(e.invoiceId()), s.accountCredit(), e.at());
-      }
-      return s.with(reservations, reserved, s.receivablesMap().plus(e.invoiceId(), receivable), s.receivable().add(e.total()),
-          s.settledMap(), s.cancelledSet().minus(e.invoiceId()), s.accountCredit(), e.at());
-    }
     if (event instanceof CreditNoteIssued e) {
       CustomerState next = s.receivables().containsKey(e.invoiceId())
           ? adjust(s, e.invoiceId(), BigDecimal.ZERO, e.appliedToInvoice(), BigDecimal.ZERO, e.at())
           : s;
-      return next.with(next.reservationsMap(), next.reserved(), next.receivablesMap(), next.receivable(), next.settledMap(),
-          next.cancelledSet(), next.accountCredit().add(e.toAccountCredit()), e.at())
+      if (e.creditNoteId().equals(cancellationCreditNoteId(e.invoiceId()))) {
+        next = markCancelled(next, e.invoiceId());
+      }
+      return next.with(next.receivablesMap(), next.receivable(), next.settledMap(), next.accountCredit().add(e.toAccountCredit()), e.at())
           .withCreditNote(e);
     }
     if (event instanceof InvoiceVoided e) {
       Receivable open = s.receivables().get(e.invoiceId());
-      return open == null ? s : close(s, open.voidedBy(e), e.at());
-    }
-    if (event instanceof InvoiceCancellationNoted e) {
-      PMap<String, CustomerState.Reservation> reservations = s.reservationsMap();
-      CustomerState.Reservation reservation = reservations.get(e.orderId());
-      BigDecimal reserved = reservation == null ? s.reserved() : s.reserved().subtract(reservation.amount());
-      return s.with(reservations.minus(e.orderId()), reserved, s.receivablesMap(), s.receivable(), s.settledMap(),
-          s.cancelledSet().plus(e.invoiceId()), s.accountCredit(), e.at());
+      return open == null ? s : close(s, open.voidedBy(e).touched(e.at()), e.at());
     }
     if (event instanceof DunningLevelRaised e) {
       Receivable open = s.receivables().get(e.invoiceId());
       if (open == null) {
         return s;
       }
-      return s.with(s.reservationsMap(), s.reserved(), s.receivablesMap().plus(e.invoiceId(), open.dunning(e.level())),
-          s.receivable(), s.settledMap(), s.cancelledSet(), s.accountCredit(), e.at());
+      return s.with(s.receivablesMap().plus(e.invoiceId(), open.dunning(e.level()).touched(e.at())), s.receivable(), s.settledMap(),
+          s.accountCredit(), e.at());
     }
     return PaymentLedger.apply(s, event);
   }
@@ -92,7 +66,18 @@ final class Ledger {
         open ? s.receivablesMap().plus(changed.invoiceId(), changed) : s.receivablesMap().minus(changed.invoiceId());
     PMap<String, Receivable> settled =
         open ? s.settledMap().minus(changed.invoiceId()) : s.settledMap().plus(changed.invoiceId(), changed);
-    return s.with(s.reservationsMap(), s.reserved(), receivables, receivable, settled, s.cancelledSet(), s.accountCredit(), at);
+    return s.with(receivables, receivable, settled, s.accountCredit(), at);
+  }
+
+  /** The invoice of a cancelled order, wherever it is now (settled, as a rule: it was credited in full). */
+  private static CustomerState markCancelled(CustomerState s, String invoiceId) {
+    Receivable open = s.receivables().get(invoiceId);
+    if (open != null) {
+      return s.with(s.receivablesMap().plus(invoiceId, open.cancelledNow()), s.receivable(), s.settledMap(), s.accountCredit(), s.updatedAt());
+    }
+    Receivable settled = s.settled().get(invoiceId);
+    return settled == null ? s
+        : s.with(s.receivablesMap(), s.receivable(), s.settledMap().plus(invoiceId, settled.cancelledNow()), s.accountCredit(), s.updatedAt());
   }
 
   /**
@@ -109,7 +94,7 @@ final class Ledger {
     if (before == null || before.voided()) {
       return s;
     }
-    return close(s, before.adjust(paid, credited, writtenOff), at);
+    return close(s, before.adjust(paid, credited, writtenOff).touched(at), at);
   }
 
   /**
@@ -127,14 +112,14 @@ final class Ledger {
   /**
    * What cancelling an invoiced order does to its invoice: void it when nothing has been applied;
    * otherwise credit in full what is not credited or written off already (so what was paid
-   * becomes account credit, and nothing is credited twice); note it for later when the invoice has
-   * not reached the account yet; nothing when it is void or fully credited already.
+   * becomes account credit, and nothing is credited twice); nothing when it is void or fully
+   * credited already.
    */
-  static List<Event> cancellation(CustomerState s, String invoiceId, String orderId, String by, Instant at) {
+  static List<Event> cancellation(CustomerState s, String invoiceId, String by, Instant at) {
     Receivable open = s.receivables().get(invoiceId);
     Receivable settled = s.settled().get(invoiceId);
     if (open == null && settled == null) {
-      return s.cancelledInvoices().contains(invoiceId) ? List.of() : List.of(new InvoiceCancellationNoted(invoiceId, orderId, at));
+      return List.of();
     }
     if (open != null && open.untouched()) {
       return List.of(new InvoiceVoided(invoiceId, "order cancelled", by, at));

@@ -16,6 +16,7 @@ import dev.o2c.account.CustomerAccount.RefundSource;
 import dev.o2c.account.CustomerAccount.ReversePayment;
 import dev.o2c.account.CustomerAccount.UnallocatePayment;
 import dev.o2c.infra.Rejection;
+import dev.o2c.invoice.Application;
 import dev.o2c.money.Money;
 import dev.o2c.payment.Allocation;
 import dev.o2c.payment.ChosenAllocation;
@@ -155,10 +156,65 @@ final class PaymentLedger {
     for (Allocation a : payment.allocations()) {
       net.merge(a.invoiceId(), a, (x, y) -> new Allocation(x.invoiceId(), x.invoiceNumber(), x.amount().add(y.amount()), x.rule(), null));
     }
-    List<Allocation> undone = net.values().stream().filter(a -> a.amount().signum() != 0).toList();
-    PaymentReversed reversed = new PaymentReversed(cmd.paymentId(), payment.operations() + 1, undone, payment.writeOffs(),
-        payment.unapplied(), cmd.reason(), cmd.by(), now);
+    // An allocation to the invoice of a cancelled order became account credit when the order was
+    // cancelled (the invoice was credited in full): the chargeback takes that credit back and
+    // leaves the invoice settled — it never reopens and is never dunned.
+    List<Allocation> undone = new ArrayList<>();
+    List<Allocation> creditTakenBack = new ArrayList<>();
+    for (Allocation a : net.values()) {
+      if (a.amount().signum() == 0) {
+        continue;
+      }
+      Receivable invoice = state.invoice(a.invoiceId());
+      (invoice != null && invoice.cancelled() ? creditTakenBack : undone).add(a);
+    }
+    // A write-off on a cancelled order's invoice is taken back too, and the cancellation's credit
+    // covers what it covered: the invoice stays settled.
+    List<WriteOff> writeOffsUndone = new ArrayList<>();
+    List<WriteOff> writeOffsCredited = new ArrayList<>();
+    for (WriteOff w : payment.writeOffs()) {
+      Receivable invoice = state.invoice(w.invoiceId());
+      (invoice != null && invoice.cancelled() ? writeOffsCredited : writeOffsUndone).add(w);
+    }
+    PaymentReversed reversed = new PaymentReversed(cmd.paymentId(), payment.operations() + 1, undone, writeOffsUndone,
+        payment.unapplied(), creditTakenBack, writeOffsCredited, creditUsedElsewhere(state, creditTakenBack), cmd.reason(), cmd.by(),
+        now);
     return Decision.persist(reversed, s -> new PaymentLedgerResult.Ok(s.payments().get(cmd.paymentId()), InvoiceChanges.of(reversed)));
+  }
+
+  /**
+   * The account credit a chargeback takes back beyond what is left of it went to pay other
+   * invoices (ACCOUNT_CREDIT): those applications are undone, newest invoice first, so the
+   * customer owes it again on the invoices it paid — where dunning and the credit check see it.
+   */
+  static List<Allocation> creditUsedElsewhere(CustomerState state, List<Allocation> creditTakenBack) {
+    BigDecimal taken = creditTakenBack.stream().map(Allocation::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal shortfall = taken.subtract(state.accountCredit().max(BigDecimal.ZERO));
+    List<Allocation> undone = new ArrayList<>();
+    if (shortfall.signum() <= 0) {
+      return undone;
+    }
+    List<Receivable> paidByCredit = new ArrayList<>();
+    state.receivables().values().forEach(paidByCredit::add);
+    state.settled().values().forEach(paidByCredit::add);
+    paidByCredit.sort(java.util.Comparator.comparing(Receivable::issuedOn).thenComparing(Receivable::invoiceId).reversed());
+    for (Receivable r : paidByCredit) {
+      if (shortfall.signum() == 0) {
+        break;
+      }
+      if (r.cancelled() || r.voided()) {
+        continue;
+      }
+      BigDecimal byCredit = r.applications().stream()
+          .filter(a -> a.kind() == Application.Kind.CREDIT_NOTE && Rule.ACCOUNT_CREDIT.name().equals(a.rule()))
+          .map(Application::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+      BigDecimal take = byCredit.min(shortfall);
+      if (take.signum() > 0) {
+        undone.add(new Allocation(r.invoiceId(), r.invoiceNumber(), take, Rule.ACCOUNT_CREDIT, null));
+        shortfall = shortfall.subtract(take);
+      }
+    }
+    return undone;
   }
 
   static Decision<RefundResult> refund(CustomerState state, IssueRefund cmd, Instant now) {
@@ -197,24 +253,25 @@ final class PaymentLedger {
    * first, rule ACCOUNT_CREDIT), then account credit from credit notes; nothing when the tenant
    * does not auto-apply.
    */
-  static List<Event> autoApply(CustomerState state, ReceivableInfo invoice, PaymentSettings.Tenant settings, Instant now) {
+  static List<Event> autoApply(
+      CustomerState state, String invoiceId, String invoiceNumber, BigDecimal total, PaymentSettings.Tenant settings, Instant now) {
     if (!settings.autoApply()) {
       return List.of();
     }
     List<Event> events = new ArrayList<>();
-    BigDecimal owed = invoice.total();
+    BigDecimal owed = total;
     for (PaymentEntry p : unappliedOldestFirst(state)) {
       if (owed.signum() == 0) {
         break;
       }
       BigDecimal take = owed.min(p.unapplied());
       events.add(new PaymentAllocated(p.paymentId(), p.operations() + 1,
-          List.of(new Allocation(invoice.invoiceId(), invoice.invoiceNumber(), take, Rule.ACCOUNT_CREDIT, null)), "system", now));
+          List.of(new Allocation(invoiceId, invoiceNumber, take, Rule.ACCOUNT_CREDIT, null)), "system", now));
       owed = owed.subtract(take);
     }
     BigDecimal credit = owed.min(state.accountCredit());
     if (credit.signum() > 0) {
-      events.add(new AccountCreditApplied(invoice.invoiceId(), invoice.invoiceNumber(), credit, now));
+      events.add(new AccountCreditApplied(invoiceId, invoiceNumber, credit, now));
     }
     return events;
   }
@@ -264,6 +321,17 @@ final class PaymentLedger {
       for (WriteOff w : e.writeOffsUndone()) {
         next = Ledger.adjust(next, w.invoiceId(), BigDecimal.ZERO, BigDecimal.ZERO, w.amount().negate(), e.at());
       }
+      for (Allocation a : e.creditTakenBack()) {
+        next = Ledger.adjust(next, a.invoiceId(), a.amount().negate(), a.amount(), BigDecimal.ZERO, e.at());
+        next = next.with(next.receivablesMap(), next.receivable(), next.settledMap(), next.accountCredit().subtract(a.amount()), e.at());
+      }
+      for (WriteOff w : e.writeOffsCredited()) {
+        next = Ledger.adjust(next, w.invoiceId(), BigDecimal.ZERO, w.amount(), w.amount().negate(), e.at());
+      }
+      for (Allocation a : e.accountCreditUndone()) {
+        next = Ledger.adjust(next, a.invoiceId(), BigDecimal.ZERO, a.amount().negate(), BigDecimal.ZERO, e.at());
+        next = next.with(next.receivablesMap(), next.receivable(), next.settledMap(), next.accountCredit().add(a.amount()), e.at());
+      }
       PaymentEntry p = next.payments().get(e.paymentId());
       PaymentEntry changed = new PaymentEntry(p.paymentId(), p.amount(), p.currency(), p.receivedOn(), p.at(), List.of(), List.of(),
           p.unapplied().subtract(e.unappliedRemoved()), p.refunded(), e.operation(), true);
@@ -282,8 +350,7 @@ final class PaymentLedger {
     }
     if (event instanceof AccountCreditApplied e) {
       CustomerState next = Ledger.adjust(s, e.invoiceId(), BigDecimal.ZERO, e.amount(), BigDecimal.ZERO, e.at());
-      return next.with(next.reservationsMap(), next.reserved(), next.receivablesMap(), next.receivable(), next.settledMap(),
-          next.cancelledSet(), next.accountCredit().subtract(e.amount()), e.at());
+      return next.with(next.receivablesMap(), next.receivable(), next.settledMap(), next.accountCredit().subtract(e.amount()), e.at());
     }
     throw new IllegalStateException("Unknown event " + event);
   }

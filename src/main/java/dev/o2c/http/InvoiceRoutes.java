@@ -6,12 +6,14 @@ import dev.o2c.account.LedgerResult;
 import dev.o2c.idempotency.KeyClaims;
 import dev.o2c.infra.EntityIds;
 import dev.o2c.infra.Rejection;
-import dev.o2c.invoice.Application;
 import dev.o2c.invoice.CreditNoteRequests;
-import dev.o2c.invoice.Invoice;
+import dev.o2c.invoice.InvoiceIds;
 import dev.o2c.invoice.InvoiceResult;
 import dev.o2c.invoice.InvoiceStore;
 import dev.o2c.invoice.InvoiceView;
+import dev.o2c.order.Order;
+import dev.o2c.order.OrderResult;
+import dev.o2c.order.OrderService;
 import dev.o2c.tenancy.Caller;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -33,8 +35,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /v1/invoices} and {@code /v1/customers/{id}/invoices}: read invoices, credit them, void
- * them. Changes of an invoice's balance are decided by the customer's account (the ledger), then
- * recorded on the invoice before the answer, so that a read right after shows them.
+ * them. An invoice lives on its customer's account (the ledger), which decides every change of it:
+ * a read finds the customer through the invoice's order (its id is made from the order's) and asks
+ * the account, so it shows every change as soon as it is made.
  */
 public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
 
@@ -43,12 +46,14 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
   private final ClusterSharding sharding;
   private final InvoiceStore store;
   private final KeyClaims keys;
+  private final OrderService orders;
 
-  public InvoiceRoutes(HttpSettings settings, ActorSystem<?> system, InvoiceStore store, KeyClaims keys) {
+  public InvoiceRoutes(HttpSettings settings, ActorSystem<?> system, InvoiceStore store, KeyClaims keys, OrderService orders) {
     super(settings);
     this.keys = keys;
     this.sharding = ClusterSharding.get(system);
     this.store = store;
+    this.orders = orders;
   }
 
   @Override
@@ -61,7 +66,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
                 return completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no such invoice."));
               }
               return concat(
-                  pathEnd(() -> get(() -> answer(invoice(caller, invoiceId, Invoice.Get::new)))),
+                  pathEnd(() -> get(() -> answer(invoice(caller, invoiceId)))),
                   path("credit-notes", () -> post(() -> idempotencyKey(key ->
                       jsonBody(CreditNoteRequests.Create.class, body -> creditNote(caller, invoiceId, key, body))))),
                   path("void", () -> post(() -> optionalJsonBody(CreditNoteRequests.Void.class, new CreditNoteRequests.Void(null),
@@ -75,7 +80,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
 
   private Route byNumber(Caller caller, String number) {
     return onSuccess(() -> store.byNumber(caller.tenantId(), number), found -> found
-        .map(invoiceId -> answer(invoice(caller, invoiceId, Invoice.Get::new)))
+        .map(hit -> answer(invoiceOf(caller, hit.customerId(), hit.invoiceId())))
         .orElseGet(() -> completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no invoice with number " + number + "."))));
   }
 
@@ -116,7 +121,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
     String creditNoteId = key == null
         ? EntityIds.random("cn")
         : EntityIds.derived("cn", caller.tenantId(), CREDIT_NOTE_KEY_SCOPE, key);
-    CompletionStage<Object> outcome = invoice(caller, invoiceId, Invoice.Get::new).thenCompose(found -> {
+    CompletionStage<Object> outcome = invoice(caller, invoiceId).thenCompose(found -> {
       if (!(found instanceof InvoiceResult.Ok ok)) {
         return CompletableFuture.completedFuture((Object) ((InvoiceResult.Failed) found).rejection());
       }
@@ -134,12 +139,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
               return CompletableFuture.completedFuture((Object) ((LedgerResult.Failed) ledger).rejection());
             }
             var cn = note.creditNote();
-            CompletionStage<InvoiceResult> recorded = cn.appliedToInvoice().signum() == 0
-                ? invoice(caller, invoiceId, Invoice.Get::new)
-                : invoice(caller, invoiceId, replyTo -> new Invoice.RecordApplication(new Application(
-                    cn.creditNoteId(), Application.Kind.CREDIT_NOTE, cn.appliedToInvoice(), cn.creditNoteId(), null, cn.reason(), cn.at()),
-                    replyTo));
-            return recorded.thenApply(after -> {
+            return invoiceOf(caller, invoice.customerId(), invoiceId).thenApply(after -> {
               Map<String, Object> answer = new LinkedHashMap<>();
               answer.put("creditNote", cn);
               answer.put("invoice", after instanceof InvoiceResult.Ok a ? a.invoice() : invoice);
@@ -166,15 +166,14 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
   private Route voidInvoice(Caller caller, String invoiceId, CreditNoteRequests.Void body) {
     new dev.o2c.infra.Validation().optionalText("reason", body.reason(), 500).orThrow("The request is not valid.");
     String reason = body.reason() == null ? "voided" : body.reason().strip();
-    CompletionStage<Object> outcome = invoice(caller, invoiceId, Invoice.Get::new).thenCompose(found -> {
+    CompletionStage<Object> outcome = invoice(caller, invoiceId).thenCompose(found -> {
       if (!(found instanceof InvoiceResult.Ok ok)) {
         return CompletableFuture.completedFuture((Object) ((InvoiceResult.Failed) found).rejection());
       }
-      return account(caller, ok.invoice().customerId(),
-              replyTo -> new CustomerAccount.VoidInvoice(invoiceId, reason, caller.principal(), replyTo))
-          .thenCompose(ledger -> ledger instanceof LedgerResult.Voided voided
-              ? invoice(caller, invoiceId, replyTo -> new Invoice.RecordVoid(voided.reason(), voided.by(), voided.at(), replyTo))
-                  .thenApply(r -> (Object) r)
+      String customerId = ok.invoice().customerId();
+      return account(caller, customerId, replyTo -> new CustomerAccount.VoidInvoice(invoiceId, reason, caller.principal(), replyTo))
+          .thenCompose(ledger -> ledger instanceof LedgerResult.Voided
+              ? invoiceOf(caller, customerId, invoiceId).thenApply(r -> (Object) r)
               : CompletableFuture.completedFuture((Object) ((LedgerResult.Failed) ledger).rejection()));
     });
     return onSuccess(() -> outcome, result -> result instanceof Rejection rejection
@@ -182,9 +181,24 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
         : answer(CompletableFuture.completedFuture((InvoiceResult) result)));
   }
 
-  private CompletionStage<InvoiceResult> invoice(
-      Caller caller, String invoiceId, Function<ActorRef<InvoiceResult>, Invoice.Command> command) {
-    return sharding.entityRefFor(Invoice.KEY, EntityIds.entityId(caller.tenantId(), invoiceId)).ask(command::apply, settings.askTimeout());
+  /** An invoice of the caller's tenant: its order says whose it is, and that customer's account has it. */
+  private CompletionStage<InvoiceResult> invoice(Caller caller, String invoiceId) {
+    String orderId = InvoiceIds.orderOf(invoiceId);
+    if (orderId == null) {
+      return CompletableFuture.completedFuture(notFound());
+    }
+    return orders.ask(caller.tenantId(), orderId, Order.Get::new).thenCompose(order -> order instanceof OrderResult.Ok ok
+        ? invoiceOf(caller, ok.order().customerId(), invoiceId)
+        : CompletableFuture.completedFuture(notFound()));
+  }
+
+  private CompletionStage<InvoiceResult> invoiceOf(Caller caller, String customerId, String invoiceId) {
+    return sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(caller.tenantId(), customerId))
+        .ask(replyTo -> new CustomerAccount.GetInvoice(invoiceId, replyTo), settings.askTimeout());
+  }
+
+  private static InvoiceResult notFound() {
+    return new InvoiceResult.Failed(Rejection.of(Rejection.Kind.NOT_FOUND, "There is no such invoice."));
   }
 
   private CompletionStage<LedgerResult> account(

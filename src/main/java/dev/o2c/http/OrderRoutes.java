@@ -22,7 +22,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /v1/orders}: place an order (idempotently with an Idempotency-Key), or a batch of them,
- * read one, and move it through approve, reject, ship, deliver and cancel.
+ * read one, and move it through approve, reject, ship, deliver and cancel; invoice one whose
+ * invoicing failed.
  */
 public final class OrderRoutes extends ApiDirectives implements TenantRoutes {
 
@@ -65,7 +66,8 @@ public final class OrderRoutes extends ApiDirectives implements TenantRoutes {
                   body -> answer(ask(caller, orderId, r -> new Order.Ship(
                       caller.principal(), note("carrier", body.carrier()), note("trackingNumber", body.trackingNumber()), r)))))),
               path("deliver", () -> post(() -> optionalJsonBody(OrderRequests.Note.class, new OrderRequests.Note(null), body ->
-                  answer(ask(caller, orderId, r -> new Order.Deliver(caller.principal(), note("note", body.note()), r)))))));
+                  answer(ask(caller, orderId, r -> new Order.Deliver(caller.principal(), note("note", body.note()), r)))))),
+              path("invoice", () -> post(() -> answer(ask(caller, orderId, r -> new Order.Invoice(caller.principal(), r))))));
         })));
   }
 

@@ -68,8 +68,9 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
                     parameterOptional("limit", limit -> parameterOptional("pageToken", token ->
                         list(caller, status, customerId, limit.orElse("50"), token.orElse(null))))))))),
             path("batch", () -> post(() -> batch.route(caller))),
+            path("attribute", () -> post(() -> parameterOptional("pageToken", token -> reattributeAll(caller, token.orElse(null))))),
             pathPrefix(PathMatchers.segment(), paymentId -> {
-              if (paymentId.equals("batch")) {
+              if (paymentId.equals("batch") || paymentId.equals("attribute")) {
                 return reject(); // only POST exists there: 405, not "no such payment"
               }
               if (!EntityIds.isValidId(paymentId)) {
@@ -77,6 +78,7 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
               }
               return concat(
                   pathEnd(() -> get(() -> answer(payments.ask(caller.tenantId(), paymentId, Payment.Get::new)))),
+                  path("attribute", () -> post(() -> answer(payments.reattribute(caller.tenantId(), paymentId)))),
                   path("allocations", () -> post(() -> jsonBody(PaymentRequests.Allocate.class, body ->
                       answer(payments.allocate(caller, paymentId, body))))),
                   path(PathMatchers.segment("allocations").slash(PathMatchers.segment()), invoiceId -> delete(() ->
@@ -93,6 +95,11 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
                 jsonBody(PaymentRequests.Refund.class, body -> refund(caller, customerId, key, body))))),
             path("statement", () -> get(() -> parameterOptional("from", from -> parameterOptional("to", to ->
                 statement(caller, customerId, from, to))))))));
+  }
+
+  /** Attribution once more of the tenant's payments without a customer, a page of the unapplied list at a time. */
+  private Route reattributeAll(Caller caller, String pageToken) {
+    return onSuccess(() -> pageTokenChecked(payments.reattributeAll(caller.tenantId(), pageToken)), outcome -> complete(json(200, outcome)));
   }
 
   private Route receive(Caller caller, String key, PaymentRequests.Create body) {

@@ -6,7 +6,6 @@ import com.datastax.oss.driver.api.core.cql.PagingState;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
@@ -22,8 +21,6 @@ public final class CassandraInvoiceStore implements InvoiceStore {
       "invoice_id, invoice_number, order_id, customer_id, currency, total, balance, status, dunning_level, issued_on, due_on";
 
   private final CassandraSession session;
-  private final String byNumberInsert;
-  private final String byNumberSelect;
   private final String allInsert;
   private final String openInsert;
   private final String openDelete;
@@ -34,16 +31,16 @@ public final class CassandraInvoiceStore implements InvoiceStore {
 
   public CassandraInvoiceStore(CassandraSession session, String keyspace) {
     this.session = session;
-    this.byNumberInsert = "INSERT INTO " + keyspace + ".invoices_by_number (tenant, invoice_number, invoice_id, customer_id, order_id) "
-        + "VALUES (?, ?, ?, ?, ?)";
-    this.byNumberSelect = "SELECT invoice_id FROM " + keyspace + ".invoices_by_number WHERE tenant = ? AND invoice_number = ?";
     this.allInsert = "INSERT INTO " + keyspace + ".customer_invoices (tenant, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     this.openInsert = "INSERT INTO " + keyspace + ".customer_open_invoices (tenant, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     this.openDelete = "DELETE FROM " + keyspace + ".customer_open_invoices WHERE tenant = ? AND customer_id = ? AND due_on = ? AND invoice_id = ?";
     this.allSelect = "SELECT " + COLUMNS + " FROM " + keyspace + ".customer_invoices WHERE tenant = ? AND customer_id = ?";
     this.openSelect = "SELECT " + COLUMNS + " FROM " + keyspace + ".customer_open_invoices WHERE tenant = ? AND customer_id = ?";
-    this.referenceInsert = "INSERT INTO " + keyspace + ".invoice_references (tenant, reference, invoice_id, customer_id) VALUES (?, ?, ?, ?)";
-    this.referenceSelect = "SELECT customer_id FROM " + keyspace + ".invoice_references WHERE tenant = ? AND reference = ?";
+    this.referenceInsert =
+        "INSERT INTO " + keyspace + ".invoice_references (tenant, reference, customer_id, invoice_id, kind) VALUES (?, ?, ?, ?, ?)";
+    // Bounded: a reference shared by more invoices than this is ambiguous whatever the rest say.
+    this.referenceSelect =
+        "SELECT customer_id, invoice_id, kind FROM " + keyspace + ".invoice_references WHERE tenant = ? AND reference = ? LIMIT 100";
   }
 
   @Override
@@ -53,30 +50,30 @@ public final class CassandraInvoiceStore implements InvoiceStore {
     CompletionStage<Done> open = i.status().isOpen()
         ? session.executeWrite(openInsert, values)
         : session.executeWrite(openDelete, tenantId, i.customerId(), i.dueOn(), i.invoiceId());
-    return session.executeWrite(byNumberInsert, tenantId, i.invoiceNumber(), i.invoiceId(), i.customerId(), i.orderId())
-        .thenCompose(done -> session.executeWrite(allInsert, values))
-        .thenCompose(done -> open);
+    return session.executeWrite(allInsert, values).thenCombine(open, (a, b) -> Done.getInstance());
   }
 
   @Override
-  public CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, Collection<String> references) {
-    CompletionStage<Done> all = CompletableFuture.completedFuture(Done.getInstance());
-    for (String reference : references) {
-      all = all.thenCompose(done ->
-          session.executeWrite(referenceInsert, tenantId, reference.toLowerCase(Locale.ROOT), invoiceId, customerId));
+  public CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, List<Reference> references) {
+    CompletableFuture<?>[] writes = new CompletableFuture<?>[references.size()];
+    for (int i = 0; i < writes.length; i++) {
+      Reference r = references.get(i);
+      writes[i] = session.executeWrite(referenceInsert, tenantId, r.text().toLowerCase(Locale.ROOT), customerId, invoiceId, r.kind().name())
+          .toCompletableFuture();
     }
-    return all;
+    return CompletableFuture.allOf(writes).thenApply(all -> Done.getInstance());
   }
 
   @Override
-  public CompletionStage<Optional<String>> customerOfReference(String tenantId, String reference) {
-    return session.selectOne(referenceSelect, tenantId, reference.toLowerCase(Locale.ROOT))
-        .thenApply(row -> row.map(r -> r.getString("customer_id")));
+  public CompletionStage<List<ReferenceHit>> referencesOf(String tenantId, String reference) {
+    return session.selectAll(referenceSelect, tenantId, reference.toLowerCase(Locale.ROOT)).thenApply(rows -> rows.stream()
+        .map(r -> new ReferenceHit(r.getString("customer_id"), r.getString("invoice_id"), ReferenceKind.valueOf(r.getString("kind"))))
+        .toList());
   }
 
   @Override
-  public CompletionStage<Optional<String>> byNumber(String tenantId, String invoiceNumber) {
-    return session.selectOne(byNumberSelect, tenantId, invoiceNumber).thenApply(row -> row.map(r -> r.getString("invoice_id")));
+  public CompletionStage<Optional<ReferenceHit>> byNumber(String tenantId, String invoiceNumber) {
+    return referencesOf(tenantId, invoiceNumber).thenApply(hits -> hits.stream().filter(h -> h.kind() == ReferenceKind.NUMBER).findFirst());
   }
 
   @Override

@@ -1,9 +1,6 @@
 package dev.o2c.invoice;
 
-import dev.o2c.account.CustomerAccount;
 import dev.o2c.infra.BusinessClock;
-import dev.o2c.infra.EntityIds;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,7 +8,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -38,12 +34,12 @@ public final class DunningRunner {
 
   private DunningRunner() {}
 
-  public static Behavior<Command> create(DunningSchedule schedule, BusinessClock clock, InvoicingSettings settings, Duration askTimeout) {
+  public static Behavior<Command> create(
+      DunningSchedule schedule, BusinessClock clock, InvoicingSettings settings, DunningAccounts accounts) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay("tick", new RunNow(), settings.dunningInterval());
       ActorSystem<?> system = context.getSystem();
-      ClusterSharding sharding = ClusterSharding.get(system);
-      return idle(new Run(schedule, clock, settings, sharding, system, askTimeout));
+      return idle(new Run(schedule, clock, settings, accounts, system));
     }));
   }
 
@@ -75,8 +71,7 @@ public final class DunningRunner {
 
   /** One run over the schedule. */
   private record Run(
-      DunningSchedule schedule, BusinessClock clock, InvoicingSettings settings, ClusterSharding sharding, ActorSystem<?> system,
-      Duration askTimeout) {
+      DunningSchedule schedule, BusinessClock clock, InvoicingSettings settings, DunningAccounts accounts, ActorSystem<?> system) {
 
     CompletionStage<Integer> once() {
       LocalDate today = clock.today();
@@ -102,12 +97,11 @@ public final class DunningRunner {
     }
 
     private CompletionStage<Done> customer(DunningSchedule.Entry entry, LocalDate today) {
-      return sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(entry.tenantId(), entry.customerId()))
-          .<CustomerAccount.DunningRun>ask(replyTo -> new CustomerAccount.RunDunning(today, replyTo), askTimeout)
-          .thenCompose(outcome -> {
-            CompletionStage<Done> next = outcome.nextOn() == null
+      return accounts.run(entry.tenantId(), entry.customerId(), today)
+          .thenCompose(nextOn -> {
+            CompletionStage<Done> next = nextOn == null
                 ? CompletableFuture.completedFuture(Done.getInstance())
-                : schedule.schedule(new DunningSchedule.Entry(outcome.nextOn(), entry.tenantId(), entry.customerId()));
+                : schedule.schedule(new DunningSchedule.Entry(nextOn, entry.tenantId(), entry.customerId()));
             return next.thenCompose(scheduled -> schedule.remove(entry));
           });
     }

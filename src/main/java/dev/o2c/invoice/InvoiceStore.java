@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
 /**
- * The read models of invoices: by number, by customer (all of them, or the open ones), and by the
- * references a payment may name them by.
+ * The read models of invoices: by customer (all of them, or the open ones), and by the references
+ * a payment may name them by (the number among them).
  */
 public interface InvoiceStore {
 
@@ -37,17 +37,37 @@ public interface InvoiceStore {
   /** Writes (rewrites) an invoice's rows as it is now. */
   CompletionStage<Done> save(String tenantId, Summary invoice);
 
+  /** What a payment may name an invoice by: its number, or its order's external reference. */
+  enum ReferenceKind {
+    NUMBER,
+    EXTERNAL
+  }
+
+  /** A name of an invoice. */
+  record Reference(String text, ReferenceKind kind) {}
+
+  /** An invoice a reference names, and whose it is. */
+  record ReferenceHit(String customerId, String invoiceId, ReferenceKind kind) {}
+
   /**
-   * Remembers the names a payment may give an invoice by — its number, its order id, its order's
-   * external reference — for finding the customer of a payment that does not name one.
+   * Remembers the names a payment may give an invoice by, for finding the customer of a payment
+   * that does not name one. Keyed by name and invoice: two customers' invoices with the same
+   * external reference are two rows, never one overwriting the other.
    */
-  CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, java.util.Collection<String> references);
+  CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, List<Reference> references);
 
-  /** The customer of an invoice named by {@code reference} (any case), if any invoice is. */
-  CompletionStage<Optional<String>> customerOfReference(String tenantId, String reference);
+  /** Every invoice {@code reference} (any case) names, of any customer. */
+  CompletionStage<List<ReferenceHit>> referencesOf(String tenantId, String reference);
 
-  /** The invoice id of a number. */
-  CompletionStage<Optional<String>> byNumber(String tenantId, String invoiceNumber);
+  /** The invoice of a number, and its customer. */
+  CompletionStage<Optional<ReferenceHit>> byNumber(String tenantId, String invoiceNumber);
+
+  /** The references of an invoice: its number, and its order's external reference if it has one. */
+  static List<Reference> namesOf(String invoiceNumber, String externalReference) {
+    return externalReference == null
+        ? List.of(new Reference(invoiceNumber, ReferenceKind.NUMBER))
+        : List.of(new Reference(invoiceNumber, ReferenceKind.NUMBER), new Reference(externalReference, ReferenceKind.EXTERNAL));
+  }
 
   /** A page of a customer's invoices. */
   CompletionStage<Page> ofCustomer(String tenantId, String customerId, Filter filter, int limit, String pageToken);

@@ -28,13 +28,4 @@ public record InvoiceView(
     DunningLevel dunningLevel,
     List<Application> applications,
     Instant updatedAt)
-    implements CborSerializable {
-
-  public static InvoiceView of(InvoiceState s) {
-    Invoice.Issued i = s.issued();
-    return new InvoiceView(
-        i.invoiceId(), i.invoiceNumber(), i.orderId(), i.customerId(), i.externalReference(), i.currency(), i.lines(), i.subtotal(),
-        i.tax(), i.total(), s.amountPaid(), s.amountCredited(), s.amountWrittenOff(), s.balance(), i.issuedOn(), i.dueOn(),
-        s.status(), s.dunningLevel(), s.applications(), s.updatedAt());
-  }
-}
+    implements CborSerializable {}

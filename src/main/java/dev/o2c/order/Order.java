@@ -1,9 +1,6 @@
 package dev.o2c.order;
 
-import dev.o2c.account.CreditDecision;
-import dev.o2c.account.CreditIssue;
-import dev.o2c.account.CustomerCredit;
-import dev.o2c.account.ReservationStatus;
+import dev.o2c.credit.CreditIssue;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.CborSerializable;
 import dev.o2c.infra.EntityIds;
@@ -11,11 +8,12 @@ import dev.o2c.infra.Rejection;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -30,14 +28,20 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * An order: placed once (idempotently), verified or held, then approved or rejected, shipped,
- * delivered or cancelled, following the state machine in docs/api.md.
+ * An order: the front door of a placement (its id comes from the Idempotency-Key, so a retry
+ * reaches this entity, which answers it again) and the owner of the order's fulfilment (approved,
+ * rejected, shipped, delivered, cancelled; every change in its history).
  *
- * <p>Placement asks the customer's account first, which decides and reserves credit in one step;
- * the order then records the outcome. While that (or an approval) is in flight, a duplicate
- * request gets 409 and other changes wait (they are stashed), so the order never acts on a state
- * it is about to leave. An order id made from an Idempotency-Key lets this entity recognise a
- * retry itself: the same request gets the first answer again, a different one 422.
+ * <p>The money is the customer's ledger's (the account): placement asks it, and the ledger
+ * decides credit and, where the tenant invoices on verification, issues the invoice — in one
+ * journal write. That write is the durable record of the order, so the answer goes out as soon as
+ * the ledger has it; this entity then stores its own copy. Should that copy be lost (a crash
+ * between the two), a retry gets the ledger's answer again, and the ledger, which keeps each
+ * placement until the order says it has recorded it, gives it back ({@link Restore}).
+ *
+ * <p>While a placement or a change is being decided, a duplicate request gets 409 and other
+ * changes wait (they are stashed), so the order never acts on a state it is about to leave.
+ * Order events are not tagged: no projection reads them.
  */
 public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.Command, Order.Event, OrderState> {
 
@@ -58,47 +62,60 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   public record Deliver(String by, String note, ActorRef<OrderResult> replyTo) implements Command {}
 
-  /** Cancel a verified or held order (never after shipping); its reservation is released. */
+  /** Cancel a verified or held order (never after shipping); its credit is released or its invoice voided or credited. */
   public record Cancel(String by, String reason, ActorRef<OrderResult> replyTo) implements Command {}
 
   public record Get(ActorRef<OrderResult> replyTo) implements Command {}
 
-  /**
-   * Invoicing asks to give the order its invoice: accepted (idempotently) while the order is in
-   * one of {@code invoiceableIn}, refused once it is cancelled or rejected, so that an order is
-   * never invoiced after its cancellation (the reply tells which; it carries the order).
-   */
-  public record AttachInvoice(String invoiceId, Set<OrderStatus> invoiceableIn, ActorRef<OrderResult> replyTo) implements Command {}
+  /** Issue the order's invoice now, where invoicing failed before (an order that has one is answered as it is). */
+  public record Invoice(String by, ActorRef<OrderResult> replyTo) implements Command {}
 
-  /** The invoice's status changed: the order's payment status follows it. */
+  /** The invoice's payments changed: the order's payment status follows (told by the ledger). */
   public record RecordPaymentStatus(PaymentStatus paymentStatus, ActorRef<OrderResult> replyTo) implements Command {}
 
-  /** The customer account asks whether this order holds credit (healing after a crash). */
-  public record GetReservationStatus(ActorRef<ReservationStatus> replyTo) implements Command {}
+  /** The ledger asks whether this order has recorded its placement (healing after a crash). */
+  public record IsRecorded(ActorRef<Boolean> replyTo) implements Command {}
 
-  /** The account's answer to a placement (internal). */
-  public record PlacementAnswered(Place place, AutomationRules.Outcome rules, CreditDecision decision, String failure)
-      implements Command {}
+  /** The ledger gives back a placement this order lost (healing after a crash). */
+  public record Restore(PlacementRequest request, LedgerAnswer.Accepted answer, ActorRef<Done> replyTo) implements Command {}
 
-  /** The account's answer to an approval (internal). */
-  public record ApprovalAnswered(Approve approve, CreditDecision decision, String failure) implements Command {}
+  /** The ledger's answer to a placement (internal). */
+  public record PlacementAnswered(Place place, PlacementRequest request, LedgerAnswer answer, String failure) implements Command {}
 
-  /** What happened to an order; every event is tagged for the projections. */
+  /** The ledger's answer to a change (internal). */
+  public record ChangeAnswered(Function<LedgerAnswer.Accepted, Event> event, ActorRef<OrderResult> replyTo, LedgerAnswer answer,
+      String failure) implements Command {}
+
+  /** What happened to an order. */
   public sealed interface Event extends CborSerializable {}
 
+  /**
+   * Placed, as the ledger took it: VERIFIED or ON_HOLD, with every hold reason; the invoice, if the
+   * ledger issued it at once; the gross total (what the customer will owe).
+   */
   public record Placed(
       String orderId, String customerId, String currency, List<OrderLine> lines, BigDecimal total, String channel,
       String externalReference, OrderStatus status, List<HoldReason> holdReasons, String reviewQueue, List<RuleAlert> alerts,
-      String idempotencyKey, String requestHash, String by, Instant at) implements Event {
+      String idempotencyKey, String requestHash, String by, Instant at, String invoiceId, String invoiceNumber, BigDecimal grossTotal)
+      implements Event {
     public Placed {
       lines = List.copyOf(lines);
       holdReasons = List.copyOf(holdReasons);
       alerts = List.copyOf(alerts);
     }
+
+    /** The order's record of what it asked and what the ledger answered. */
+    public static Placed of(PlacementRequest r, LedgerAnswer.Accepted a) {
+      NewOrder o = r.order();
+      return new Placed(r.orderId(), o.customerId(), o.currency(), o.lines(), o.total(), o.channel(), o.externalReference(),
+          a.status(), a.holdReasons(), r.rules().reviewQueue(), r.rules().alerts(), r.idempotencyKey(), r.requestHash(), r.by(),
+          r.at(), a.invoiceId(), a.invoiceNumber(), a.grossTotal());
+    }
   }
 
-  /** Released from hold; {@code overridden}: the credit issues the approver overrode. */
-  public record Approved(String customerId, List<CreditIssue> overridden, String by, String note, Instant at) implements Event {
+  /** Released from hold; {@code overridden}: the credit issues the approver overrode; its invoice if issued now. */
+  public record Approved(String customerId, List<CreditIssue> overridden, String by, String note, Instant at, String invoiceId,
+      String invoiceNumber) implements Event {
     public Approved {
       overridden = List.copyOf(overridden);
     }
@@ -106,26 +123,28 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   public record Rejected(String customerId, String reason, String by, Instant at) implements Event {}
 
-  public record Shipped(String carrier, String trackingNumber, String by, Instant at) implements Event {}
+  /** Shipped; its invoice if it was issued now (a tenant that invoices on shipment). */
+  public record Shipped(String carrier, String trackingNumber, String by, Instant at, String invoiceId, String invoiceNumber)
+      implements Event {}
 
   public record Delivered(String note, String by, Instant at) implements Event {}
 
-  /** Cancelled; {@code invoiceId} is its invoice, if it had one (which is then voided or credited). */
+  /** Cancelled; {@code invoiceId} is its invoice, if it had one (which the ledger voided or credited). */
   public record Cancelled(String customerId, String invoiceId, String reason, String by, Instant at) implements Event {}
-
-  public record InvoiceAttached(String invoiceId, Instant at) implements Event {}
 
   public record PaymentStatusChanged(PaymentStatus paymentStatus, Instant at) implements Event {}
 
-  /** What an order needs besides its events. */
-  public record Dependencies(BusinessClock clock, CustomerCredit credit, OrderSettings settings) {}
+  /** Invoiced after its verification (invoicing had failed, and was asked for again). */
+  public record Invoiced(String invoiceId, String invoiceNumber, String by, Instant at) implements Event {}
 
-  /** A placement or approval waiting for the customer's account; not persisted. */
+  /** What an order needs besides its events. */
+  public record Dependencies(BusinessClock clock, OrderLedger ledger, OrderSettings settings) {}
+
+  /** A placement or change waiting for the ledger; not persisted. */
   private record Pending(boolean placement, String requestHash) {}
 
   private final String tenantId;
   private final String orderId;
-  private final String tag;
   private final ActorContext<Command> context;
   private final Dependencies deps;
   private Pending pending;
@@ -140,7 +159,6 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.tenantId = EntityIds.tenantOf(entityId);
     this.orderId = EntityIds.idOf(entityId);
-    this.tag = deps.settings().tag(entityId);
     this.context = context;
     this.deps = deps;
   }
@@ -148,11 +166,6 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
   @Override
   public OrderState emptyState() {
     return OrderState.EMPTY;
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(tag);
   }
 
   @Override
@@ -171,20 +184,29 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
         .forAnyState()
         .onCommand(Place.class, this::place)
         .onCommand(PlacementAnswered.class, this::placementAnswered)
-        .onCommand(Approve.class, this::approve)
-        .onCommand(ApprovalAnswered.class, this::approvalAnswered)
-        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), found(state)))
-        .onCommand(GetReservationStatus.class, this::reservationStatus)
-        .onCommand(AttachInvoice.class, this::attachInvoice)
+        .onCommand(ChangeAnswered.class, this::changeAnswered)
+        .onCommand(Get.class, (state, cmd) -> pending != null && !state.exists()
+            ? Effect().stash()
+            : Effect().reply(cmd.replyTo(), found(state)))
+        .onCommand(IsRecorded.class, (state, cmd) -> pending != null ? Effect().stash() : Effect().reply(cmd.replyTo(), state.exists()))
+        .onCommand(Restore.class, this::restore)
         .onCommand(RecordPaymentStatus.class, this::recordPaymentStatus)
-        .onCommand(Reject.class, (state, cmd) -> transition(state, cmd.replyTo(), Set.of(OrderStatus.ON_HOLD),
-            () -> new Rejected(state.customerId(), cmd.reason(), cmd.by(), now())))
-        .onCommand(Cancel.class, (state, cmd) -> transition(state, cmd.replyTo(), Set.of(OrderStatus.VERIFIED, OrderStatus.ON_HOLD),
-            () -> new Cancelled(state.customerId(), state.invoiceId(), cmd.reason(), cmd.by(), now())))
-        .onCommand(Ship.class, (state, cmd) -> transition(state, cmd.replyTo(), Set.of(OrderStatus.VERIFIED),
-            () -> new Shipped(cmd.carrier(), cmd.trackingNumber(), cmd.by(), now())))
-        .onCommand(Deliver.class, (state, cmd) -> transition(state, cmd.replyTo(), Set.of(OrderStatus.SHIPPED),
-            () -> new Delivered(cmd.note(), cmd.by(), now())))
+        .onCommand(Approve.class, (state, cmd) -> viaLedger(state, cmd.replyTo(), Set.of(OrderStatus.ON_HOLD), "approve",
+            OrderLedger.Change.APPROVE, cmd.note(), cmd.by(),
+            a -> new Approved(state.customerId(), a.overridden(), cmd.by(), cmd.note(), now(), a.invoiceId(), a.invoiceNumber())))
+        .onCommand(Reject.class, (state, cmd) -> viaLedger(state, cmd.replyTo(), Set.of(OrderStatus.ON_HOLD), "reject",
+            OrderLedger.Change.REJECT, cmd.reason(), cmd.by(), a -> new Rejected(state.customerId(), cmd.reason(), cmd.by(), now())))
+        .onCommand(Cancel.class, (state, cmd) -> viaLedger(state, cmd.replyTo(), Set.of(OrderStatus.VERIFIED, OrderStatus.ON_HOLD), null,
+            OrderLedger.Change.CANCEL, cmd.reason(), cmd.by(),
+            a -> new Cancelled(state.customerId(), state.invoiceId(), cmd.reason(), cmd.by(), now())))
+        .onCommand(Ship.class, (state, cmd) -> viaLedger(state, cmd.replyTo(), Set.of(OrderStatus.VERIFIED), null,
+            OrderLedger.Change.SHIP, null, cmd.by(),
+            a -> new Shipped(cmd.carrier(), cmd.trackingNumber(), cmd.by(), now(), a.invoiceId(), a.invoiceNumber())))
+        .onCommand(Deliver.class, this::deliver)
+        .onCommand(Invoice.class, (state, cmd) -> state.exists() && state.invoiceId() != null && pending == null
+            ? Effect().reply(cmd.replyTo(), found(state))
+            : viaLedger(state, cmd.replyTo(), Set.of(OrderStatus.VERIFIED, OrderStatus.SHIPPED, OrderStatus.DELIVERED), null,
+                OrderLedger.Change.INVOICE, null, cmd.by(), a -> new Invoiced(a.invoiceId(), a.invoiceNumber(), cmd.by(), now())))
         .build();
   }
 
@@ -208,13 +230,11 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
           : keyReused());
     }
     NewOrder order = cmd.order();
-    AutomationRules.Outcome rules = deps.settings().rules(tenantId).evaluate(order);
+    PlacementRequest request = new PlacementRequest(orderId, order, deps.settings().rules(tenantId).evaluate(order),
+        cmd.idempotencyKey(), hash, cmd.by(), now());
     pending = new Pending(true, hash);
-    CompletionStage<CreditDecision> decision = rules.holds().isEmpty()
-        ? deps.credit().reserve(tenantId, order.customerId(), orderId, order.total(), order.currency(), false, cmd.by())
-        : deps.credit().check(tenantId, order.customerId(), order.total(), order.currency());
-    context.pipeToSelf(decision, (answer, failure) ->
-        new PlacementAnswered(cmd, rules, answer, failure == null ? null : failure.toString()));
+    context.pipeToSelf(deps.ledger().place(tenantId, request),
+        (answer, failure) -> new PlacementAnswered(cmd, request, answer, failure == null ? null : failure.toString()));
     return Effect().noReply();
   }
 
@@ -222,123 +242,104 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     pending = null;
     Place cmd = msg.place();
     if (msg.failure() != null) {
-      return Effect().reply(cmd.replyTo(), unavailable(msg.failure())).thenUnstashAll();
+      return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.UNAVAILABLE,
+          "The customer's account did not answer in time (" + msg.failure() + "). The order may or may not have been taken: "
+              + "retry with the same Idempotency-Key to get its answer (it is never placed twice).")).thenUnstashAll();
     }
-    if (msg.decision() instanceof CreditDecision.Refused refused) {
-      return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.UNPROCESSABLE, refused.detail())).thenUnstashAll();
+    if (msg.answer() instanceof LedgerAnswer.Refused refused) {
+      return Effect().reply(cmd.replyTo(), new OrderResult.Failed(refused.rejection())).thenUnstashAll();
     }
-    List<HoldReason> holds = new ArrayList<>(msg.rules().holds());
-    if (msg.decision() instanceof CreditDecision.NotReserved notReserved) {
-      for (CreditIssue issue : notReserved.issues()) {
-        holds.add(creditHold(issue, notReserved.availableCredit(), cmd.order()));
-      }
-    }
-    OrderStatus status = holds.isEmpty() ? OrderStatus.VERIFIED : OrderStatus.ON_HOLD;
-    NewOrder o = cmd.order();
-    Placed placed = new Placed(
-        orderId, o.customerId(), o.currency(), o.lines(), o.total(), o.channel(), o.externalReference(), status, holds,
-        msg.rules().reviewQueue(), msg.rules().alerts(), cmd.idempotencyKey(), o.fingerprint(), cmd.by(), now());
+    LedgerAnswer.Accepted accepted = (LedgerAnswer.Accepted) msg.answer();
+    Placed placed = Placed.of(msg.request(), accepted);
+    // The ledger's write is the durable record of this order: answer now, and store this copy
+    // behind the answer (commands meanwhile wait for it). A lost copy is given back by the ledger.
+    cmd.replyTo().tell(new OrderResult.Ok(OrderView.of(OrderState.EMPTY.apply(placed)), accepted.replayed()));
     return Effect()
         .persist(placed)
-        .thenRun(s -> placed.alerts().forEach(alert -> context.getLog().warn(
-            "ALERT tenant={} order={} rule={}: {}", tenantId, orderId, alert.rule(), alert.message())))
-        .thenReply(cmd.replyTo(), s -> new OrderResult.Ok(OrderView.of(s), false))
+        .thenRun(s -> {
+          deps.ledger().recorded(tenantId, placed.customerId(), orderId);
+          placed.alerts().forEach(alert -> context.getLog().warn(
+              "ALERT tenant={} order={} rule={}: {}", tenantId, orderId, alert.rule(), alert.message()));
+        })
+        .thenNoReply()
         .thenUnstashAll();
   }
 
-  private static HoldReason creditHold(CreditIssue issue, BigDecimal available, NewOrder order) {
-    return switch (issue) {
-      case CREDIT_LIMIT_EXCEEDED -> new HoldReason(issue.name(),
-          "The order total " + order.total().toPlainString() + " " + order.currency() + " exceeds the available credit "
-              + available.toPlainString() + " " + order.currency() + ".", null);
-      case CUSTOMER_CREDIT_HOLD -> new HoldReason(issue.name(), "The customer is on credit hold.", null);
-    };
+  private ReplyEffect<Event, OrderState> restore(OrderState state, Restore cmd) {
+    if (pending != null) {
+      return Effect().stash();
+    }
+    if (state.exists()) {
+      deps.ledger().recorded(tenantId, state.customerId(), orderId);
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    }
+    context.getLog().info("Restoring order {} of tenant {} from its customer's ledger", orderId, tenantId);
+    Placed placed = Placed.of(cmd.request(), cmd.answer());
+    return Effect().persist(placed)
+        .thenRun(s -> deps.ledger().recorded(tenantId, placed.customerId(), orderId))
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
-  // --- Approval --------------------------------------------------------------------------------
+  // --- Changes ---------------------------------------------------------------------------------
 
-  private ReplyEffect<Event, OrderState> approve(OrderState state, Approve cmd) {
+  /**
+   * A change the ledger decides first (it may reserve, release, invoice, void or credit); the
+   * order records it once the ledger has. Illegal from the current status: 409, nothing asked.
+   */
+  private ReplyEffect<Event, OrderState> viaLedger(
+      OrderState state, ActorRef<OrderResult> replyTo, Set<OrderStatus> from, String action, OrderLedger.Change change, String reason,
+      String by, Function<LedgerAnswer.Accepted, Event> event) {
     if (!state.exists()) {
-      return pending != null ? Effect().stash() : Effect().reply(cmd.replyTo(), notFound());
+      return pending != null ? Effect().stash() : Effect().reply(replyTo, notFound());
     }
     if (pending != null) {
-      return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.IN_PROGRESS, "An approval of this order is in progress."));
+      return pending.placement() ? Effect().stash()
+          : Effect().reply(replyTo, failed(Rejection.Kind.IN_PROGRESS, "Another change of this order is in progress; retry shortly."));
     }
-    if (state.status() != OrderStatus.ON_HOLD) {
-      return Effect().reply(cmd.replyTo(), illegal(state, "approve"));
+    if (!from.contains(state.status())) {
+      return Effect().reply(replyTo, illegal(state, action));
     }
     pending = new Pending(false, null);
-    context.pipeToSelf(
-        deps.credit().reserve(tenantId, state.customerId(), orderId, state.total(), state.placed().currency(), true, cmd.by()),
-        (answer, failure) -> new ApprovalAnswered(cmd, answer, failure == null ? null : failure.toString()));
+    CompletionStage<LedgerAnswer> answer =
+        deps.ledger().change(tenantId, state.customerId(), orderId, change, reason, by);
+    context.pipeToSelf(answer, (a, failure) -> new ChangeAnswered(event, replyTo, a, failure == null ? null : failure.toString()));
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, OrderState> approvalAnswered(OrderState state, ApprovalAnswered msg) {
+  private ReplyEffect<Event, OrderState> changeAnswered(OrderState state, ChangeAnswered msg) {
     pending = null;
-    Approve cmd = msg.approve();
     if (msg.failure() != null) {
-      return Effect().reply(cmd.replyTo(), unavailable(msg.failure())).thenUnstashAll();
-    }
-    if (msg.decision() instanceof CreditDecision.Reserved reserved) {
-      return Effect()
-          .persist(new Approved(state.customerId(), reserved.overridden(), cmd.by(), cmd.note(), now()))
-          .thenReply(cmd.replyTo(), s -> new OrderResult.Ok(OrderView.of(s), false))
+      return Effect().reply(msg.replyTo(), failed(Rejection.Kind.UNAVAILABLE,
+          "The customer's account did not answer in time (" + msg.failure() + "); the order is unchanged and it is safe to retry."))
           .thenUnstashAll();
     }
-    String detail = msg.decision() instanceof CreditDecision.Refused refused
-        ? refused.detail()
-        : "The customer's account did not reserve the credit.";
-    return Effect().reply(cmd.replyTo(), failed(Rejection.Kind.UNPROCESSABLE, detail)).thenUnstashAll();
+    if (msg.answer() instanceof LedgerAnswer.Refused refused) {
+      return Effect().reply(msg.replyTo(), new OrderResult.Failed(refused.rejection())).thenUnstashAll();
+    }
+    return Effect()
+        .persist(msg.event().apply((LedgerAnswer.Accepted) msg.answer()))
+        .thenReply(msg.replyTo(), s -> new OrderResult.Ok(OrderView.of(s), false))
+        .thenUnstashAll();
   }
 
-  // --- Other transitions -----------------------------------------------------------------------
-
-  private ReplyEffect<Event, OrderState> transition(
-      OrderState state, ActorRef<OrderResult> replyTo, Set<OrderStatus> from, java.util.function.Supplier<Event> event) {
-    if (pending != null) {
-      return Effect().stash();
-    }
-    if (!state.exists()) {
-      return Effect().reply(replyTo, notFound());
-    }
-    if (!from.contains(state.status())) {
-      return Effect().reply(replyTo, illegal(state, null));
-    }
-    return Effect().persist(event.get()).thenReply(replyTo, s -> new OrderResult.Ok(OrderView.of(s), false));
-  }
-
-  private ReplyEffect<Event, OrderState> reservationStatus(OrderState state, GetReservationStatus cmd) {
-    if (pending != null) {
-      return Effect().stash();
-    }
-    ReservationStatus status = !state.exists()
-        ? ReservationStatus.unknown()
-        : state.holdsCredit() ? ReservationStatus.reserving(state.total()) : ReservationStatus.notReserving();
-    return Effect().reply(cmd.replyTo(), status);
-  }
-
-  // --- Invoicing -------------------------------------------------------------------------------
-
-  private ReplyEffect<Event, OrderState> attachInvoice(OrderState state, AttachInvoice cmd) {
+  private ReplyEffect<Event, OrderState> deliver(OrderState state, Deliver cmd) {
     if (pending != null) {
       return Effect().stash();
     }
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), notFound());
     }
-    if (state.invoiceId() != null) {
-      return Effect().reply(cmd.replyTo(), new OrderResult.Ok(OrderView.of(state), false));
-    }
-    if (!cmd.invoiceableIn().contains(state.status())) {
+    if (state.status() != OrderStatus.SHIPPED) {
       return Effect().reply(cmd.replyTo(), illegal(state, null));
     }
-    return Effect()
-        .persist(new InvoiceAttached(cmd.invoiceId(), now()))
+    return Effect().persist(new Delivered(cmd.note(), cmd.by(), now()))
         .thenReply(cmd.replyTo(), s -> new OrderResult.Ok(OrderView.of(s), false));
   }
 
   private ReplyEffect<Event, OrderState> recordPaymentStatus(OrderState state, RecordPaymentStatus cmd) {
+    if (pending != null && !state.exists()) {
+      return Effect().stash();
+    }
     if (!state.exists() || state.paymentStatus() == cmd.paymentStatus()) {
       return Effect().reply(cmd.replyTo(), found(state));
     }
@@ -359,11 +360,6 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
 
   private static OrderResult keyReused() {
     return failed(Rejection.Kind.KEY_REUSED, "This Idempotency-Key was used for a different order request.");
-  }
-
-  private static OrderResult unavailable(String cause) {
-    return failed(Rejection.Kind.UNAVAILABLE,
-        "The customer's account did not answer in time (" + cause + "); nothing changed and it is safe to retry.");
   }
 
   private static OrderResult illegal(OrderState state, String action) {

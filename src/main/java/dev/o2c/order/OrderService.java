@@ -1,7 +1,5 @@
 package dev.o2c.order;
 
-import dev.o2c.account.ReservationLookup;
-import dev.o2c.account.ReservationStatus;
 import dev.o2c.infra.EntityIds;
 import dev.o2c.tenancy.Caller;
 import java.time.Duration;
@@ -43,12 +41,6 @@ public final class OrderService {
   public CompletionStage<OrderResult> ask(
       String tenantId, String orderId, Function<ActorRef<OrderResult>, Order.Command> command) {
     return ref(tenantId, orderId).ask(command::apply, askTimeout);
-  }
-
-  /** How customer accounts ask orders about their reservations. */
-  public ReservationLookup reservationLookup(Duration timeout) {
-    return (tenantId, orderId) ->
-        ref(tenantId, orderId).<ReservationStatus>ask(Order.GetReservationStatus::new, timeout);
   }
 
   private EntityRef<Order.Command> ref(String tenantId, String orderId) {

@@ -1,6 +1,6 @@
 package dev.o2c.order;
 
-import dev.o2c.account.CreditIssue;
+import dev.o2c.credit.CreditIssue;
 import dev.o2c.infra.CborSerializable;
 import dev.o2c.order.Order.Approved;
 import dev.o2c.order.Order.Cancelled;
@@ -23,6 +23,7 @@ public record OrderState(
     OrderStatus status,
     PaymentStatus paymentStatus,
     String invoiceId,
+    String invoiceNumber,
     Approval approval,
     Shipment shipment,
     List<HistoryEntry> history,
@@ -49,7 +50,7 @@ public record OrderState(
     history = history == null ? List.of() : List.copyOf(history);
   }
 
-  public static final OrderState EMPTY = new OrderState(null, null, null, null, null, null, List.of(), null);
+  public static final OrderState EMPTY = new OrderState(null, null, null, null, null, null, null, List.of(), null);
 
   public boolean exists() {
     return placed != null;
@@ -63,18 +64,10 @@ public record OrderState(
     return placed.customerId();
   }
 
-  /**
-   * Whether the order holds credit on its customer's account: reserved from verification until
-   * the account turns it into an open invoice balance (the account does that itself).
-   */
-  public boolean holdsCredit() {
-    return exists() && OrderStatus.HOLDS_CREDIT.contains(status);
-  }
-
   public OrderState apply(Event event) {
     if (event instanceof Placed e) {
       return new OrderState(
-          e, e.status(), PaymentStatus.UNPAID, null, null, null,
+          e, e.status(), PaymentStatus.UNPAID, e.invoiceId(), e.invoiceNumber(), null, null,
           List.of(new HistoryEntry(e.status(), e.at(), e.by(), e.status() == OrderStatus.ON_HOLD ? "placed and held" : "placed")),
           e.at());
     }
@@ -82,13 +75,15 @@ public record OrderState(
       String note = e.overridden().isEmpty()
           ? "approved"
           : "approved, overriding " + e.overridden().stream().map(Enum::name).collect(java.util.stream.Collectors.joining(", "));
-      return next(OrderStatus.VERIFIED, e.at(), e.by(), note, new Approval(e.by(), e.at(), e.overridden(), e.note()), shipment);
+      return invoiced(e.invoiceId(), e.invoiceNumber())
+          .next(OrderStatus.VERIFIED, e.at(), e.by(), note, new Approval(e.by(), e.at(), e.overridden(), e.note()), shipment);
     }
     if (event instanceof Rejected e) {
       return next(OrderStatus.REJECTED, e.at(), e.by(), e.reason(), approval, shipment);
     }
     if (event instanceof Shipped e) {
-      return next(OrderStatus.SHIPPED, e.at(), e.by(), null, approval, new Shipment(e.carrier(), e.trackingNumber(), e.at()));
+      return invoiced(e.invoiceId(), e.invoiceNumber())
+          .next(OrderStatus.SHIPPED, e.at(), e.by(), null, approval, new Shipment(e.carrier(), e.trackingNumber(), e.at()));
     }
     if (event instanceof Delivered e) {
       return next(OrderStatus.DELIVERED, e.at(), e.by(), e.note(), approval, shipment);
@@ -96,11 +91,11 @@ public record OrderState(
     if (event instanceof Cancelled e) {
       return next(OrderStatus.CANCELLED, e.at(), e.by(), e.reason(), approval, shipment);
     }
-    if (event instanceof Order.InvoiceAttached e) {
-      return new OrderState(placed, status, paymentStatus, e.invoiceId(), approval, shipment, history, e.at());
+    if (event instanceof Order.Invoiced e) {
+      return new OrderState(placed, status, paymentStatus, e.invoiceId(), e.invoiceNumber(), approval, shipment, history, e.at());
     }
     if (event instanceof Order.PaymentStatusChanged e) {
-      return new OrderState(placed, status, e.paymentStatus(), invoiceId, approval, shipment, history, e.at());
+      return new OrderState(placed, status, e.paymentStatus(), invoiceId, invoiceNumber, approval, shipment, history, e.at());
     }
     throw new IllegalStateException("Unknown event " + event);
   }
@@ -108,6 +103,13 @@ public record OrderState(
   private OrderState next(OrderStatus to, Instant at, String by, String note, Approval approval, Shipment shipment) {
     List<HistoryEntry> more = new ArrayList<>(history);
     more.add(new HistoryEntry(to, at, by, note));
-    return new OrderState(placed, to, paymentStatus, invoiceId, approval, shipment, more, at);
+    return new OrderState(placed, to, paymentStatus, invoiceId, invoiceNumber, approval, shipment, more, at);
+  }
+
+  /** The same order with its invoice, when a change brought one (null: unchanged). */
+  private OrderState invoiced(String newInvoiceId, String newInvoiceNumber) {
+    return newInvoiceId == null
+        ? this
+        : new OrderState(placed, status, paymentStatus, newInvoiceId, newInvoiceNumber, approval, shipment, history, updatedAt);
   }
 }

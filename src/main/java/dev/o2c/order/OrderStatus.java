@@ -1,6 +1,5 @@
 package dev.o2c.order;
 
-import java.util.Set;
 
 /**
  * The order's fulfilment status (the state machine is in docs/api.md). PLACED is momentary and
@@ -12,8 +11,5 @@ public enum OrderStatus {
   REJECTED,
   SHIPPED,
   DELIVERED,
-  CANCELLED;
-
-  /** States in which the order holds credit on its customer's account (until invoiced). */
-  public static final Set<OrderStatus> HOLDS_CREDIT = Set.of(VERIFIED, SHIPPED, DELIVERED);
+  CANCELLED
 }

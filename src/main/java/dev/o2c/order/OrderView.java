@@ -19,6 +19,8 @@ public record OrderView(
     List<HoldReason> holdReasons,
     String reviewQueue,
     String invoiceId,
+    String invoiceNumber,
+    BigDecimal grossTotal,
     OrderState.Approval approval,
     OrderState.Shipment shipment,
     Instant placedAt,
@@ -30,7 +32,7 @@ public record OrderView(
     Order.Placed p = s.placed();
     return new OrderView(
         p.orderId(), p.customerId(), s.status(), s.paymentStatus(), p.currency(), p.total(), p.lines(), p.channel(),
-        p.externalReference(), p.holdReasons(), p.reviewQueue(), s.invoiceId(), s.approval(), s.shipment(), p.at(),
+        p.externalReference(), p.holdReasons(), p.reviewQueue(), s.invoiceId(), s.invoiceNumber(), p.grossTotal(), s.approval(), s.shipment(), p.at(),
         s.updatedAt(), s.history());
   }
 }

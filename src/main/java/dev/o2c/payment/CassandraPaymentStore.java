@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
@@ -23,6 +24,8 @@ public final class CassandraPaymentStore implements PaymentStore {
   private final String unappliedSelect;
   private final String customerInsert;
   private final String customerSelect;
+  private final String awaitInsert;
+  private final String awaitSelect;
 
   public CassandraPaymentStore(CassandraSession session, String keyspace) {
     this.session = session;
@@ -31,6 +34,22 @@ public final class CassandraPaymentStore implements PaymentStore {
     this.unappliedSelect = "SELECT " + COLUMNS + " FROM " + keyspace + ".unapplied_payments WHERE tenant = ?";
     this.customerInsert = "INSERT INTO " + keyspace + ".customer_payments (tenant, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     this.customerSelect = "SELECT " + COLUMNS + " FROM " + keyspace + ".customer_payments WHERE tenant = ? AND customer_id = ?";
+    this.awaitInsert = "INSERT INTO " + keyspace + ".payments_awaiting_reference (tenant, reference, payment_id) VALUES (?, ?, ?)";
+    // Bounded: of a token that hundreds of unattributed payments share (a stock phrase), the first 200 are tried.
+    this.awaitSelect = "SELECT payment_id FROM " + keyspace + ".payments_awaiting_reference WHERE tenant = ? AND reference = ? LIMIT 200";
+  }
+
+  @Override
+  public CompletionStage<Done> awaitReferences(String tenantId, String paymentId, List<String> tokens) {
+    CompletableFuture<?>[] writes = tokens.stream()
+        .map(token -> session.executeWrite(awaitInsert, tenantId, token, paymentId).toCompletableFuture())
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(writes).thenApply(all -> Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<List<String>> awaiting(String tenantId, String token) {
+    return session.selectAll(awaitSelect, tenantId, token).thenApply(rows -> rows.stream().map(r -> r.getString("payment_id")).toList());
   }
 
   @Override

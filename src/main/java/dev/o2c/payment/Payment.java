@@ -83,6 +83,13 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
   /** Finish an application a failure interrupted (asked by the payments projection). */
   public record Heal(ActorRef<PaymentResult> replyTo) implements Command {}
 
+  /**
+   * A payment received without a customer is found to be this customer's (an invoice or order it
+   * names appeared since): attribute it and let the account apply it by the matching rules.
+   * Nothing happens to a payment that has a customer, or that someone has dealt with.
+   */
+  public record Attribute(String customerId, Attribution attribution, ActorRef<PaymentResult> replyTo) implements Command {}
+
   /** The account changed the payment (an automatic application, a refund): record its state. */
   public record RecordOutcome(String customerId, PaymentEntry entry, ActorRef<Done> replyTo) implements Command {}
 
@@ -102,6 +109,9 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
   public record OutcomeRecorded(String customerId, PaymentEntry entry, Instant at) implements Event {}
 
   public record Reversed(String reason, String by, Instant at) implements Event {}
+
+  /** A payment received without a customer attributed to one later. */
+  public record Attributed(String customerId, Attribution attribution, Instant at) implements Event {}
 
   /** The Idempotency-Key this id is made from was used for the payment request with this fingerprint (and a bank reference). */
   public record KeyClaimed(String fingerprint, Instant at) implements Event {}
@@ -178,6 +188,7 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
         .onCommand(Unallocate.class, this::unallocate)
         .onCommand(Reverse.class, this::reverse)
         .onCommand(RecordOutcome.class, this::recordOutcome)
+        .onCommand(Attribute.class, this::attribute)
         .onCommand(AccountAnswered.class, this::accountAnswered)
         .build();
   }
@@ -233,6 +244,22 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
     Call call = new Call(Call.Kind.APPLY, cmd.customerId(), hash, cmd.idempotencyKey(), false, null, cmd.by(), cmd.replyTo());
     inFlight = call;
     return Effect().persist(received).thenRun(s -> ask(call, s)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, PaymentState> attribute(PaymentState state, Attribute cmd) {
+    if (inFlight != null) {
+      return Effect().stash();
+    }
+    if (!state.exists() || state.customerId() != null || state.outcome() != null || state.reversal() != null) {
+      return Effect().reply(cmd.replyTo(), found(state));
+    }
+    context.getLog().info("Payment {} of tenant {} attributed to customer {} by {}", paymentId, tenantId, cmd.customerId(),
+        cmd.attribution().token());
+    Call call = new Call(Call.Kind.APPLY, cmd.customerId(), null, null, false, null, "system", cmd.replyTo());
+    inFlight = call;
+    return Effect().persist(new Attributed(cmd.customerId(), cmd.attribution(), deps.clock().now()))
+        .thenRun(s -> ask(call, s))
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, PaymentState> claimKey(PaymentState state, ClaimKey cmd) {
@@ -383,6 +410,16 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
     if (events.isEmpty()) {
       return Effect().none().thenReply(call.replyTo(), s -> receiving ? receiveAnswer(s, call) : found(s)).thenUnstashAll();
     }
+    if (receiving) {
+      // The account's write is the durable record of what the payment did: answer now and store
+      // this copy behind the answer. Lost, it is asked for again (a retry, or the projection's heal).
+      PaymentState after = state;
+      for (Event event : events) {
+        after = after.apply(event);
+      }
+      call.replyTo().tell(receiveAnswer(after, call));
+      return Effect().persist(events).thenNoReply().thenUnstashAll();
+    }
     return Effect().persist(events)
         .thenReply(call.replyTo(), s -> receiving ? receiveAnswer(s, call) : found(s))
         .thenUnstashAll();
@@ -390,6 +427,9 @@ public final class Payment extends EventSourcedBehaviorWithEnforcedReplies<Payme
 
   /** The answer to a Receive once applied: the first outcome, or for a duplicate the payment as it is now. */
   private static PaymentResult receiveAnswer(PaymentState s, Call call) {
+    if (call.requestHash() == null) {
+      return found(s); // a heal or a later attribution: the payment as it stands
+    }
     return call.duplicate()
         ? new PaymentResult.Ok(PaymentView.of(s), false, true)
         : new PaymentResult.Ok(PaymentView.first(s), false, false);

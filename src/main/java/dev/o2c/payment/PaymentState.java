@@ -61,6 +61,9 @@ public record PaymentState(
     if (event instanceof Reversed e) {
       return new PaymentState(received, customerId, attribution, first, firstAt, outcome, e, keyClaim, e.at());
     }
+    if (event instanceof Payment.Attributed e) {
+      return new PaymentState(received, e.customerId(), e.attribution(), first, firstAt, outcome, reversal, keyClaim, e.at());
+    }
     if (event instanceof Payment.KeyClaimed e) {
       return new PaymentState(received, customerId, attribution, first, firstAt, outcome, reversal, e.fingerprint(), e.at());
     }

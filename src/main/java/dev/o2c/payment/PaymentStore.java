@@ -35,6 +35,12 @@ public interface PaymentStore {
   /** A page of the tenant's payments with unapplied money. */
   CompletionStage<Page> unapplied(String tenantId, int limit, String pageToken);
 
+  /** Remembers an unattributed payment under the (lower-cased) tokens of its texts. */
+  CompletionStage<Done> awaitReferences(String tenantId, String paymentId, List<String> tokens);
+
+  /** The unattributed payments remembered under a token (at most a bounded number). */
+  CompletionStage<List<String>> awaiting(String tenantId, String token);
+
   /** A page of a customer's payments. */
   CompletionStage<Page> ofCustomer(String tenantId, String customerId, int limit, String pageToken);
 }

@@ -75,8 +75,8 @@ public class CashApplicationBenchmark {
       BigDecimal total = BigDecimal.valueOf(1_000 + random.nextInt(499_000), 2);
       balances[i] = total;
       LocalDate issued = first.plusDays(i % 300);
-      s = s.apply(new CustomerAccount.ReceivableRecorded("inv_" + i, String.format("INV-2026-%06d", i + 1), "ord_" + i, "PO-" + i,
-          "EUR", total, issued, issued.plusDays(30), now));
+      s = s.apply(new CustomerAccount.InvoiceIssued("inv_" + i, String.format("INV-2026-%06d", i + 1), "ord_" + i, "PO-" + i,
+          "EUR", List.of(), total, BigDecimal.ZERO.setScale(2), total, issued, issued.plusDays(30), now));
     }
     state = s;
     open = PaymentLedger.openInvoices(s);

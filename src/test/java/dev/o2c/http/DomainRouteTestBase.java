@@ -1,15 +1,18 @@
 package dev.o2c.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.o2c.Contexts;
+import dev.o2c.account.LedgerProjection;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.O2cConfig;
 import dev.o2c.infra.health.Readiness;
+import dev.o2c.invoice.InvoicingSettings;
 import dev.o2c.support.InMemoryAlertStore;
 import dev.o2c.support.JUnit5RouteTest;
 import dev.o2c.tenancy.ApiKeys;
@@ -26,19 +29,27 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.javadsl.Handler;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.BeforeAll;
 import scala.concurrent.duration.FiniteDuration;
 
 /**
  * Route tests of the domain: the real entities on a one-node cluster with the in-memory journal,
- * behind the real gateway, and helpers to drive them.
+ * wired by {@link Contexts#start} (the read models in memory, the projections not running), behind
+ * the real gateway, and helpers to drive them — among them one that gives a projection handler an
+ * entity's events, as the projections would.
  */
 public abstract class DomainRouteTestBase extends JUnit5RouteTest {
 
   protected static final String ACME = "acme-key-123";
   protected static final String GLOBEX = "globex-key-123";
+  protected static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   protected Route route;
   protected Contexts.Stores stores;
@@ -139,6 +150,32 @@ public abstract class DomainRouteTestBase extends JUnit5RouteTest {
 
   protected void createCustomer(String key, String id, String currency, String limit) {
     send(key, post("/v1/customers", customer(id, currency, limit))).assertStatusCode(201);
+  }
+
+  /**
+   * Gives the ledger projection's handler every event the customer's account has persisted so far
+   * (tagged or not: the handler ignores what it does not read): the customer's invoice lists,
+   * the dunning schedule and alerts, the orders' payment statuses and the payments' outcomes.
+   */
+  protected void projectLedger(String customerId) throws Exception {
+    project("CustomerAccount|acme:" + customerId, new LedgerProjection(typedSystem(), stores.invoices(), stores.alerts(),
+        stores.dunning(), InvoicingSettings.fromConfig(config()), clock(), (tenantId, names) -> {}, TIMEOUT));
+  }
+
+  /** Gives every event the entity has persisted so far to a projection handler, in order. */
+  @SuppressWarnings("unchecked")
+  protected <E> void project(String persistenceId, Handler<EventEnvelope<E>> handler) throws Exception {
+    var queries = PersistenceQuery.get(system())
+        .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier());
+    var events = queries.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
+        .runWith(Sink.seq(), materializer())
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertNotEquals(0, events.size(), "no events of " + persistenceId);
+    for (var envelope : events) {
+      handler.process(EventEnvelope.create(envelope.offset(), persistenceId, envelope.sequenceNr(), (E) envelope.event(),
+          envelope.timestamp())).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    }
   }
 
   protected JsonNode placeOrder(String key, String idempotencyKey, String body) {

@@ -12,6 +12,7 @@ import dev.o2c.Contexts;
 import dev.o2c.infra.BusinessClock;
 import dev.o2c.infra.O2cConfig;
 import dev.o2c.infra.health.Readiness;
+import dev.o2c.invoice.InvoiceIds;
 import dev.o2c.support.InMemoryAlertStore;
 import dev.o2c.support.JUnit5RouteTest;
 import dev.o2c.tenancy.ApiKeys;
@@ -126,20 +127,45 @@ class DomainRoutesTest extends DomainRouteTestBase {
   // --- orders --------------------------------------------------------------------------------
 
   @Test
-  void an_order_within_credit_is_verified_and_reserves_credit() {
+  void an_order_within_credit_is_verified_and_invoiced_in_the_same_write() {
     createCustomer(ACME, "c-verified", "EUR", "100");
     var result = send(ACME, post("/v1/orders", order("c-verified", "EUR", "W", 3, "19.99")));
     result.assertStatusCode(201);
     JsonNode order = json(result);
-    result.assertHeaderExists("Location", "/v1/orders/" + order.get("orderId").asText());
+    String orderId = order.get("orderId").asText();
+    result.assertHeaderExists("Location", "/v1/orders/" + orderId);
     assertEquals("VERIFIED", order.get("status").asText());
     assertEquals("UNPAID", order.get("paymentStatus").asText());
     assertEquals("59.97", order.get("total").asText());
+    assertEquals("59.97", order.get("grossTotal").asText(), "no tax code: the gross is the net");
     assertEquals("59.97", order.get("lines").get(0).get("lineTotal").asText());
     assertEquals("acme-shop", order.get("history").get(0).get("by").asText());
+    assertEquals(InvoiceIds.forOrder(orderId), order.get("invoiceId").asText());
+    assertTrue(order.get("invoiceNumber").asText().matches("INV-\\d{4}-\\d{6}"), order.toString());
+    assertEquals(order, json(send(ACME, HttpRequest.GET("/v1/orders/" + orderId))), "the order stored what it answered");
     var customer = json(send(ACME, HttpRequest.GET("/v1/customers/c-verified")));
     assertEquals("59.97", customer.get("creditUsed").asText());
     assertEquals("40.03", customer.get("availableCredit").asText());
+    assertEquals("0.00", customer.get("reservedForOrders").asText(), "invoiced: the invoice holds the credit, not the order");
+    assertEquals("59.97", customer.get("openReceivables").asText());
+  }
+
+  @Test
+  void credit_is_checked_at_the_gross_total_with_tax() {
+    createCustomer(ACME, "c-gross", "EUR", "20");
+    JsonNode held = placeOrder(ACME, null, "{\"customerId\":\"c-gross\",\"currency\":\"EUR\",\"lines\":["
+        + "{\"sku\":\"W\",\"quantity\":2,\"unitPrice\":\"10.00\",\"taxCode\":\"STANDARD\"}]}");
+
+    assertEquals("ON_HOLD", held.get("status").asText(), "20.00 net is within the limit, 23.80 gross is not");
+    assertEquals("20.00", held.get("total").asText());
+    assertEquals("23.80", held.get("grossTotal").asText());
+    JsonNode reason = held.get("holdReasons").get(0);
+    assertEquals("CREDIT_LIMIT_EXCEEDED", reason.get("code").asText());
+    assertTrue(reason.get("detail").asText().contains("23.80 EUR (tax included)"), reason.toString());
+    assertFalse(held.hasNonNull("invoiceId"), "a held order is not invoiced");
+    JsonNode customer = json(send(ACME, HttpRequest.GET("/v1/customers/c-gross")));
+    assertEquals("0.00", customer.get("creditUsed").asText());
+    assertEquals("0.00", customer.get("openReceivables").asText());
   }
 
   @Test
@@ -404,6 +430,28 @@ class DomainRoutesTest extends DomainRouteTestBase {
   }
 
   // --- alerts --------------------------------------------------------------------------------
+
+  @Test
+  void an_alert_rule_raises_its_alert_through_the_ledger_projection() throws Exception {
+    createCustomer(ACME, "c-gift", "EUR", "1000");
+    String orderId = placeOrder(ACME, null, order("c-gift", "EUR", "GIFT", 1, "25.00")).get("orderId").asText();
+
+    projectLedger("c-gift");
+
+    JsonNode alerts = json(send(ACME, HttpRequest.GET("/v1/alerts"))).get("alerts");
+    JsonNode alert = null;
+    for (JsonNode a : alerts) {
+      if (orderId.equals(a.path("orderId").asText())) {
+        alert = a;
+      }
+    }
+    assertTrue(alert != null, "no alert of " + orderId + " in " + alerts);
+    assertEquals("ORDER_RULE", alert.get("kind").asText());
+    assertEquals("gift", alert.get("rule").asText());
+    assertEquals("gift card", alert.get("message").asText());
+    assertEquals("c-gift", alert.get("customerId").asText());
+    assertFalse(json(send(GLOBEX, HttpRequest.GET("/v1/alerts"))).get("alerts").toString().contains(orderId), "not another tenant's");
+  }
 
   @Test
   void alerts_take_a_bounded_limit() {

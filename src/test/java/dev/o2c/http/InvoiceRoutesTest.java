@@ -5,41 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.o2c.invoice.Invoice;
-import dev.o2c.invoice.InvoiceReadModelProjection;
-import dev.o2c.invoice.InvoicingProjection;
-import dev.o2c.invoice.InvoicingSettings;
-import dev.o2c.order.Order;
-import java.time.Duration;
-import java.time.Instant;
+import dev.o2c.invoice.InvoiceIds;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.junit.jupiter.api.Test;
 
 /**
- * The invoice routes on real invoices: orders placed through the API and invoiced by the real
- * invoicing projection handler (given the order's event directly), read models written by the
- * real read-model handler.
+ * The invoice routes on real invoices: orders placed through the API, invoiced by their
+ * customer's account in the same write that verifies them (the tenant invoices on verification),
+ * read through the order (invoice id -> order -> customer -> the account's invoice). The
+ * customer's invoice lists are the ledger projection's: its handler is given the account's events.
  */
 class InvoiceRoutesTest extends DomainRouteTestBase {
 
-  /** Places a verified order (20.00 + 19% tax = 23.80 with tax code STANDARD) and invoices it; the invoice's id. */
-  private String invoicedOrder(String customerId) throws Exception {
-    String orderId = placeOrder(ACME, null, "{\"customerId\":\"" + customerId + "\",\"currency\":\"EUR\",\"lines\":["
-        + "{\"sku\":\"W\",\"quantity\":2,\"unitPrice\":\"10.00\",\"taxCode\":\"STANDARD\"}]}").get("orderId").asText();
-    var invoicing = new InvoicingProjection(typedSystem(), InvoicingSettings.fromConfig(config()), clock(), Duration.ofSeconds(10));
-    invoicing.process(EventEnvelope.create(Offset.noOffset(), "Order|acme:" + orderId, 2L,
-        (Order.Event) new Order.Approved(customerId, List.of(), "test", null, Instant.now()), 0L)).toCompletableFuture().get(15, TimeUnit.SECONDS);
-    String invoiceId = Invoice.idFor(orderId);
-    new InvoiceReadModelProjection(typedSystem(), stores.invoices(), Duration.ofSeconds(10))
-        .process(EventEnvelope.create(Offset.noOffset(), "Invoice|acme:" + invoiceId, 1L, (Invoice.Event) null, 0L))
-        .toCompletableFuture().get(15, TimeUnit.SECONDS);
+  /** Places a verified order (20.00 + 19% tax = 23.80 with tax code STANDARD), which is invoiced at once; the invoice's id. */
+  private String invoicedOrder(String customerId) {
+    JsonNode order = placeOrder(ACME, null, "{\"customerId\":\"" + customerId + "\",\"currency\":\"EUR\",\"lines\":["
+        + "{\"sku\":\"W\",\"quantity\":2,\"unitPrice\":\"10.00\",\"taxCode\":\"STANDARD\"}]}");
+    assertEquals("VERIFIED", order.get("status").asText(), order.toString());
+    String invoiceId = InvoiceIds.forOrder(order.get("orderId").asText());
+    assertEquals(invoiceId, order.get("invoiceId").asText(), "the order's answer names its invoice");
     return invoiceId;
   }
 
@@ -50,11 +38,15 @@ class InvoiceRoutesTest extends DomainRouteTestBase {
   }
 
   @Test
-  void an_invoiced_order_has_an_invoice_with_number_tax_and_due_date() throws Exception {
+  void an_invoiced_order_has_an_invoice_with_number_tax_and_due_date_readable_at_once() throws Exception {
     createCustomer(ACME, "i-read", "EUR", "1000");
     String invoiceId = invoicedOrder("i-read");
-    JsonNode invoice = invoice(invoiceId);
+
+    JsonNode invoice = invoice(invoiceId); // no projection has run: the account has it
+
     assertTrue(invoice.get("invoiceNumber").asText().matches("INV-\\d{4}-\\d{6}"), invoice.toString());
+    assertEquals(InvoiceIds.orderOf(invoiceId), invoice.get("orderId").asText());
+    assertEquals("i-read", invoice.get("customerId").asText());
     assertEquals("20.00", invoice.get("subtotal").asText());
     assertEquals("3.80", invoice.get("tax").asText());
     assertEquals("23.80", invoice.get("total").asText());
@@ -63,13 +55,40 @@ class InvoiceRoutesTest extends DomainRouteTestBase {
     assertEquals(invoice.get("issuedOn").asText(), java.time.LocalDate.parse(invoice.get("dueOn").asText()).minusDays(30).toString());
     JsonNode customer = json(send(ACME, HttpRequest.GET("/v1/customers/i-read")));
     assertEquals("23.80", customer.get("openReceivables").asText());
-    assertEquals("0.00", customer.get("reservedForOrders").asText());
+    assertEquals("0.00", customer.get("reservedForOrders").asText(), "the invoice took the place of the order's credit");
+    assertEquals("23.80", customer.get("creditUsed").asText());
 
     JsonNode byNumber = json(send(ACME, HttpRequest.GET("/v1/invoices?number=" + invoice.get("invoiceNumber").asText())));
-    assertEquals(invoiceId, byNumber.get("invoiceId").asText());
+    assertEquals(invoice, byNumber, "the number was indexed before the order's answer went out");
+    assertEquals(0, json(send(ACME, HttpRequest.GET("/v1/customers/i-read/invoices?status=all"))).get("invoices").size(),
+        "the lists are the ledger projection's");
+
+    projectLedger("i-read");
+
     JsonNode list = json(send(ACME, HttpRequest.GET("/v1/customers/i-read/invoices?status=open")));
+    assertEquals(1, list.get("invoices").size(), list.toString());
     assertEquals(invoiceId, list.get("invoices").get(0).get("invoiceId").asText());
+    assertEquals("23.80", list.get("invoices").get(0).get("balance").asText());
     assertEquals(0, json(send(ACME, HttpRequest.GET("/v1/customers/i-read/invoices?status=paid"))).get("invoices").size());
+  }
+
+  @Test
+  void the_invoice_lists_follow_the_account_once_projected() throws Exception {
+    createCustomer(ACME, "i-lists", "EUR", "1000");
+    String paid = invoicedOrder("i-lists");
+    String open = invoicedOrder("i-lists");
+    send(ACME, post("/v1/invoices/" + paid + "/credit-notes", "{\"amount\":\"23.80\",\"reason\":\"goodwill\"}")).assertStatusCode(201);
+
+    projectLedger("i-lists");
+
+    assertEquals(List.of(open), json(send(ACME, HttpRequest.GET("/v1/customers/i-lists/invoices?status=open"))).get("invoices")
+        .findValuesAsText("invoiceId"));
+    JsonNode paidList = json(send(ACME, HttpRequest.GET("/v1/customers/i-lists/invoices?status=paid"))).get("invoices");
+    assertEquals(List.of(paid), paidList.findValuesAsText("invoiceId"));
+    assertEquals("0.00", paidList.get(0).get("balance").asText());
+    assertEquals(2, json(send(ACME, HttpRequest.GET("/v1/customers/i-lists/invoices"))).get("invoices").size(), "all by default");
+    JsonNode order = json(send(ACME, HttpRequest.GET("/v1/orders/" + InvoiceIds.orderOf(paid))));
+    assertEquals("UNPAID", order.get("paymentStatus").asText(), "credited, not paid");
   }
 
   @Test
@@ -77,11 +96,66 @@ class InvoiceRoutesTest extends DomainRouteTestBase {
     createCustomer(ACME, "i-404", "EUR", "1000");
     String invoiceId = invoicedOrder("i-404");
     problem(send(ACME, HttpRequest.GET("/v1/invoices/inv_nothing")), 404, "not-found");
+    problem(send(ACME, HttpRequest.GET("/v1/invoices/inv_")), 404, "not-found");
+    problem(send(ACME, HttpRequest.GET("/v1/invoices/" + InvoiceIds.orderOf(invoiceId))), 404, "not-found");
+    problem(send(ACME, HttpRequest.GET("/v1/invoices/not%20an%20id")), 404, "not-found");
     problem(send(ACME, HttpRequest.GET("/v1/invoices?number=INV-1999-000001")), 404, "not-found");
     problem(send(GLOBEX, HttpRequest.GET("/v1/invoices/" + invoiceId)), 404, "not-found");
     problem(send(GLOBEX, post("/v1/invoices/" + invoiceId + "/credit-notes", "{\"amount\":1,\"reason\":\"x\"}")), 404, "not-found");
+    problem(send(GLOBEX, post("/v1/invoices/" + invoiceId + "/void", "{}")), 404, "not-found");
+    problem(send(GLOBEX, HttpRequest.GET("/v1/invoices?number=" + invoice(invoiceId).get("invoiceNumber").asText())), 404, "not-found");
     problem(send(ACME, post("/v1/invoices/inv_nothing/void", "{}")), 404, "not-found");
+    problem(send(ACME, post("/v1/invoices/inv_nothing/credit-notes", "{\"amount\":1,\"reason\":\"x\"}")), 404, "not-found");
     problem(send(ACME, HttpRequest.GET("/v1/customers/nobody/invoices")), 404, "not-found");
+    assertEquals("23.80", invoice(invoiceId).get("balance").asText(), "globex credited nothing");
+    assertEquals("ISSUED", invoice(invoiceId).get("status").asText(), "globex voided nothing");
+  }
+
+  @Test
+  void a_held_order_has_no_invoice_until_it_is_approved() {
+    createCustomer(ACME, "i-held", "EUR", "10");
+    JsonNode held = placeOrder(ACME, null, order("i-held", "EUR", "W", 1, "50.00"));
+    assertEquals("ON_HOLD", held.get("status").asText());
+    assertFalse(held.hasNonNull("invoiceId"), held.toString());
+    String orderId = held.get("orderId").asText();
+    String invoiceId = InvoiceIds.forOrder(orderId);
+
+    problem(send(ACME, HttpRequest.GET("/v1/invoices/" + invoiceId)), 404, "not-found");
+    problem(send(ACME, post("/v1/invoices/" + invoiceId + "/credit-notes", "{\"amount\":1,\"reason\":\"x\"}")), 404, "not-found");
+    problem(send(ACME, post("/v1/invoices/" + invoiceId + "/void", "{}")), 404, "not-found");
+    assertEquals("0.00", json(send(ACME, HttpRequest.GET("/v1/customers/i-held"))).get("accountCredit").asText());
+
+    var approved = send(ACME, HttpRequest.POST("/v1/orders/" + orderId + "/approve"));
+
+    approved.assertStatusCode(200);
+    assertEquals(invoiceId, json(approved).get("invoiceId").asText(), "the approval issued the invoice in the same write");
+    JsonNode invoice = invoice(invoiceId);
+    assertEquals("ISSUED", invoice.get("status").asText());
+    assertEquals("50.00", invoice.get("total").asText());
+    assertEquals(json(approved).get("invoiceNumber").asText(), invoice.get("invoiceNumber").asText());
+  }
+
+  @Test
+  void cancelling_an_invoiced_order_voids_an_untouched_invoice_and_credits_the_rest_of_a_credited_one() {
+    createCustomer(ACME, "i-cancel", "EUR", "1000");
+    String untouched = invoicedOrder("i-cancel");
+    String credited = invoicedOrder("i-cancel");
+    send(ACME, post("/v1/invoices/" + credited + "/credit-notes", "{\"amount\":\"3.80\",\"reason\":\"late\"}")).assertStatusCode(201);
+
+    send(ACME, HttpRequest.POST("/v1/orders/" + InvoiceIds.orderOf(untouched) + "/cancel")).assertStatusCode(200);
+    send(ACME, HttpRequest.POST("/v1/orders/" + InvoiceIds.orderOf(credited) + "/cancel")).assertStatusCode(200);
+
+    JsonNode voided = invoice(untouched);
+    assertEquals("VOID", voided.get("status").asText());
+    assertEquals("0.00", voided.get("balance").asText());
+    JsonNode settled = invoice(credited);
+    assertEquals("0.00", settled.get("balance").asText());
+    assertEquals("23.80", settled.get("amountCredited").asText(), "3.80 by hand, the rest by the cancellation");
+    assertEquals("PAID", settled.get("status").asText());
+    JsonNode customer = json(send(ACME, HttpRequest.GET("/v1/customers/i-cancel")));
+    assertEquals("0.00", customer.get("openReceivables").asText());
+    assertEquals("0.00", customer.get("accountCredit").asText(), "nothing credited beyond the balance");
+    assertEquals("0.00", customer.get("creditUsed").asText());
   }
 
   @Test
@@ -213,6 +287,10 @@ class InvoiceRoutesTest extends DomainRouteTestBase {
     assertEquals("VOID", json(voided).get("status").asText());
     assertEquals("0.00", json(voided).get("balance").asText());
     assertEquals("0.00", json(send(ACME, HttpRequest.GET("/v1/customers/i-void"))).get("creditUsed").asText());
+    assertEquals(json(voided), invoice(untouched), "the answer is the invoice as the account holds it");
+    var again = send(ACME, post("/v1/invoices/" + untouched + "/void", "{\"reason\":\"again\"}"));
+    again.assertStatusCode(200);
+    assertEquals(json(voided), json(again), "voiding twice answers the void invoice");
 
     String credited = invoicedOrder("i-void");
     send(ACME, post("/v1/invoices/" + credited + "/credit-notes", "{\"amount\":1,\"reason\":\"x\"}")).assertStatusCode(201);

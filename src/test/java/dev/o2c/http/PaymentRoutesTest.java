@@ -2,50 +2,42 @@ package dev.o2c.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.o2c.account.LedgerProjection;
-import dev.o2c.invoice.Invoice;
-import dev.o2c.invoice.InvoiceReadModelProjection;
-import dev.o2c.invoice.InvoicingProjection;
-import dev.o2c.invoice.InvoicingSettings;
-import dev.o2c.order.Order;
+import dev.o2c.invoice.InvoiceIds;
 import dev.o2c.payment.Payment;
 import dev.o2c.payment.PaymentsProjection;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.javadsl.Handler;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
 /**
- * The payment routes end to end on real entities: invoices made from orders placed through the
- * API (the invoicing, invoice read-model, ledger and payments projection handlers are given the
- * entities' events directly, as projections do not run in route tests), payments received,
- * matched, allocated by hand, unallocated, reversed and refunded through HTTP.
+ * The payment routes end to end on real entities: invoices issued by the customers' accounts as
+ * orders are placed through the API, payments received, attributed by the references they name,
+ * matched, allocated by hand, unallocated, reversed and refunded through HTTP. Projections do not
+ * run in route tests: the ledger and payments projection handlers are given the entities' events
+ * directly where a test needs what they write.
  */
 class PaymentRoutesTest extends DomainRouteTestBase {
-
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   // --- Cash application --------------------------------------------------------------------------
 
@@ -197,7 +189,7 @@ class PaymentRoutesTest extends DomainRouteTestBase {
   void a_payment_attributed_to_a_customer_in_another_currency_is_kept_unattributed() throws Exception {
     createCustomer(ACME, "pr-usd-ref", "USD", "10000");
     String orderId = placeOrder(ACME, null, order("pr-usd-ref", "USD", "W", 1, "20.00")).get("orderId").asText();
-    JsonNode usd = invoiceOrder("pr-usd-ref", orderId);
+    JsonNode usd = invoiceOrder(orderId);
 
     JsonNode payment = json(pay(null, "{\"amount\":\"20.00\",\"currency\":\"EUR\",\"remittanceInfo\":\""
         + usd.get("invoiceNumber").asText() + "\"}"));
@@ -205,6 +197,109 @@ class PaymentRoutesTest extends DomainRouteTestBase {
     assertEquals("UNAPPLIED", payment.get("status").asText());
     assertFalse(payment.hasNonNull("customerId"), payment.toString());
     assertEquals("ISSUED", getInvoice(usd.get("invoiceId").asText()).get("status").asText());
+  }
+
+  // --- Attribution by reference ------------------------------------------------------------------
+
+  @Test
+  void an_external_reference_two_customers_used_attributes_nothing_and_names_both_candidates() throws Exception {
+    createCustomer(ACME, "pr-amb-a", "EUR", "10000");
+    createCustomer(ACME, "pr-amb-b", "EUR", "10000");
+    JsonNode ofA = invoice("pr-amb-a", "30.00", "PO-SHARED-1");
+    JsonNode ofB = invoice("pr-amb-b", "30.00", "PO-SHARED-1");
+
+    var result = pay(null, "{\"amount\":\"30.00\",\"currency\":\"EUR\",\"remittanceInfo\":\"re PO-SHARED-1\"}");
+
+    result.assertStatusCode(201);
+    JsonNode payment = json(result);
+    assertEquals("UNAPPLIED", payment.get("status").asText());
+    assertFalse(payment.hasNonNull("customerId"), payment.toString());
+    assertEquals("AMBIGUOUS_REFERENCE", payment.get("attribution").get("method").asText());
+    assertEquals("po-shared-1", payment.get("attribution").get("token").asText());
+    assertEquals(Set.of("pr-amb-a", "pr-amb-b"), Set.copyOf(toList(payment.get("attribution").get("candidates"))));
+    assertEquals("30.00", payment.get("unappliedAmount").asText());
+    assertEquals("ISSUED", getInvoice(ofA.get("invoiceId").asText()).get("status").asText());
+    assertEquals("ISSUED", getInvoice(ofB.get("invoiceId").asText()).get("status").asText());
+    assertEquals("0.00", customer("pr-amb-a").get("unappliedCash").asText());
+    assertEquals("0.00", customer("pr-amb-b").get("unappliedCash").asText());
+
+    // A person decides: allocated by hand to B's invoice, it becomes B's.
+    String paymentId = payment.get("paymentId").asText();
+    JsonNode allocated = json(allocate(paymentId, allocations(ofB.get("invoiceId").asText(), "30.00")));
+    assertEquals("pr-amb-b", allocated.get("customerId").asText());
+    assertEquals("MANUAL", allocated.get("attribution").get("method").asText());
+    assertFalse(allocated.get("attribution").has("candidates"), allocated.toString());
+    assertEquals("PAID", getInvoice(ofB.get("invoiceId").asText()).get("status").asText());
+    assertEquals("ISSUED", getInvoice(ofA.get("invoiceId").asText()).get("status").asText());
+  }
+
+  @Test
+  void an_invoice_number_outranks_another_customers_external_reference() throws Exception {
+    createCustomer(ACME, "pr-rank-a", "EUR", "10000");
+    createCustomer(ACME, "pr-rank-b", "EUR", "10000");
+    JsonNode ofA = invoice("pr-rank-a", "25.00");
+    invoice("pr-rank-b", "25.00", "PO-RANK-B");
+    String number = ofA.get("invoiceNumber").asText();
+
+    JsonNode payment = json(pay(null, "{\"amount\":\"25.00\",\"currency\":\"EUR\",\"remittanceInfo\":\"PO-RANK-B " + number + "\"}"));
+
+    assertEquals("pr-rank-a", payment.get("customerId").asText(), payment.toString());
+    assertEquals("REFERENCE", payment.get("attribution").get("method").asText());
+    assertEquals(number.toLowerCase(Locale.ROOT), payment.get("attribution").get("token").asText());
+    assertEquals(List.of(ofA.get("invoiceId").asText()), invoiceIds(payment));
+    assertEquals("PAID", getInvoice(ofA.get("invoiceId").asText()).get("status").asText());
+  }
+
+  @Test
+  void a_payment_naming_an_order_id_is_attributed_by_the_order_and_pays_its_invoice() throws Exception {
+    createCustomer(ACME, "pr-ord", "EUR", "10000");
+    JsonNode older = invoice("pr-ord", "55.00");
+    JsonNode named = invoice("pr-ord", "55.00");
+    String orderId = named.get("orderId").asText();
+
+    JsonNode payment = json(pay(null, "{\"amount\":\"55.00\",\"currency\":\"EUR\",\"remittanceInfo\":\"order " + orderId + "\"}"));
+
+    assertEquals("pr-ord", payment.get("customerId").asText(), payment.toString());
+    assertEquals("REFERENCE", payment.get("attribution").get("method").asText());
+    assertEquals(orderId, payment.get("attribution").get("token").asText());
+    assertEquals(List.of(named.get("invoiceId").asText()), invoiceIds(payment), "the order's invoice, not the older one");
+    assertEquals(List.of("REFERENCE"), rules(payment));
+    assertEquals("ISSUED", getInvoice(older.get("invoiceId").asText()).get("status").asText());
+  }
+
+  @Test
+  void a_payment_naming_an_order_not_invoiced_yet_is_its_customers_unapplied_cash() {
+    createCustomer(ACME, "pr-ord-held", "EUR", "10");
+    JsonNode held = placeOrder(ACME, null, order("pr-ord-held", "EUR", "W", 1, "90.00"));
+    assertEquals("ON_HOLD", held.get("status").asText());
+
+    JsonNode payment = json(pay(null, "{\"amount\":\"90.00\",\"currency\":\"EUR\",\"remittanceInfo\":\""
+        + held.get("orderId").asText() + "\"}"));
+
+    assertEquals("pr-ord-held", payment.get("customerId").asText(), payment.toString());
+    assertEquals("REFERENCE", payment.get("attribution").get("method").asText());
+    assertEquals("UNAPPLIED", payment.get("status").asText(), "no invoice to pay yet");
+    assertEquals("90.00", customer("pr-ord-held").get("unappliedCash").asText());
+  }
+
+  @Test
+  void a_payment_received_before_its_invoice_is_attributed_and_applied_when_the_invoice_is_issued() throws Exception {
+    createCustomer(ACME, "pr-late", "EUR", "10000");
+    JsonNode early = json(pay(null, "{\"amount\":\"45.00\",\"currency\":\"EUR\",\"remittanceInfo\":\"PO-LATE-7 thanks\"}"));
+    assertEquals("UNAPPLIED", early.get("status").asText());
+    assertEquals("NONE", early.get("attribution").get("method").asText());
+    String paymentId = early.get("paymentId").asText();
+
+    JsonNode inv = invoice("pr-late", "45.00", "PO-LATE-7");
+
+    JsonNode payment = paymentOnce(paymentId, p -> p.hasNonNull("customerId") && "APPLIED".equals(p.get("status").asText()));
+    assertEquals("pr-late", payment.get("customerId").asText());
+    assertEquals("REFERENCE", payment.get("attribution").get("method").asText());
+    assertEquals("po-late-7", payment.get("attribution").get("token").asText());
+    assertEquals(List.of(inv.get("invoiceId").asText()), invoiceIds(payment));
+    assertEquals("PAID", getInvoice(inv.get("invoiceId").asText()).get("status").asText());
+    assertEquals("0.00", customer("pr-late").get("openReceivables").asText());
+    assertEquals("0.00", customer("pr-late").get("unappliedCash").asText(), "applied once");
   }
 
   // --- Exactly once ------------------------------------------------------------------------------
@@ -972,7 +1067,7 @@ class PaymentRoutesTest extends DomainRouteTestBase {
     return json(result);
   }
 
-  /** A verified order of one line (no tax) for the customer, invoiced; the invoice as the API shows it. */
+  /** A verified order of one line (no tax) for the customer, invoiced with its verification; the invoice as the API shows it. */
   private JsonNode invoice(String customerId, String amount) throws Exception {
     return invoice(customerId, amount, null);
   }
@@ -987,27 +1082,12 @@ class PaymentRoutesTest extends DomainRouteTestBase {
     }
     JsonNode placed = placeOrder(ACME, null, Json.RESPONSES.writeValueAsString(order));
     assertEquals("VERIFIED", placed.get("status").asText(), placed.toString());
-    return invoiceOrder(customerId, placed.get("orderId").asText());
+    return invoiceOrder(placed.get("orderId").asText());
   }
 
-  /**
-   * Invoices a placed order by giving the invoicing handler its event, then feeds the invoice's
-   * events to the read-model handler (which saves the references payments are attributed by).
-   */
-  private JsonNode invoiceOrder(String customerId, String orderId) throws Exception {
-    var invoicing = new InvoicingProjection(typedSystem(), InvoicingSettings.fromConfig(config()), clock(), TIMEOUT);
-    invoicing.process(EventEnvelope.create(Offset.noOffset(), "Order|acme:" + orderId, 2L,
-        (Order.Event) new Order.Approved(customerId, List.of(), "test", null, Instant.now()), 0L))
-        .toCompletableFuture().get(15, TimeUnit.SECONDS);
-    String invoiceId = Invoice.idFor(orderId);
-    project("Invoice|acme:" + invoiceId, new InvoiceReadModelProjection(typedSystem(), stores.invoices(), TIMEOUT));
-    return getInvoice(invoiceId);
-  }
-
-  /** Feeds the customer account's events to the ledger projection's handler. */
-  private void projectLedger(String customerId) throws Exception {
-    project("CustomerAccount|acme:" + customerId, new LedgerProjection(typedSystem(), stores.alerts(), stores.dunning(),
-        InvoicingSettings.fromConfig(config()), clock(), TIMEOUT));
+  /** The invoice of a placed order (issued by its customer's account with the order's verification), as the API shows it. */
+  private JsonNode invoiceOrder(String orderId) {
+    return getInvoice(InvoiceIds.forOrder(orderId));
   }
 
   /** What the payments projection does on an event of the payment: heal it and index it. */
@@ -1017,20 +1097,14 @@ class PaymentRoutesTest extends DomainRouteTestBase {
         .toCompletableFuture().get(15, TimeUnit.SECONDS);
   }
 
-  /** Gives every event the entity has persisted so far to a projection handler, in order. */
-  @SuppressWarnings("unchecked")
-  private <E> void project(String persistenceId, Handler<EventEnvelope<E>> handler) throws Exception {
-    var queries = PersistenceQuery.get(system())
-        .getReadJournalFor(PersistenceTestKitReadJournal.class, PersistenceTestKitReadJournal.Identifier());
-    var events = queries.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
-        .runWith(Sink.seq(), materializer())
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
-    assertNotEquals(0, events.size(), "no events of " + persistenceId);
-    for (var envelope : events) {
-      handler.process(EventEnvelope.create(envelope.offset(), persistenceId, envelope.sequenceNr(), (E) envelope.event(),
-          envelope.timestamp())).toCompletableFuture().get(15, TimeUnit.SECONDS);
-    }
+  /** The payment as the API shows it once {@code until} holds of it (attribution happens after the answer, off the request). */
+  private JsonNode paymentOnce(String paymentId, Predicate<JsonNode> until) {
+    var probe = TestProbe.<Void>create(typedSystem());
+    return probe.awaitAssert(Duration.ofSeconds(10), () -> {
+      JsonNode payment = json(send(ACME, HttpRequest.GET("/v1/payments/" + paymentId)));
+      assertTrue(until.test(payment), payment.toString());
+      return payment;
+    });
   }
 
   private static List<String> invoiceIds(JsonNode payment) {

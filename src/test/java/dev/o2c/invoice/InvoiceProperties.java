@@ -1,28 +1,50 @@
 package dev.o2c.invoice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.o2c.account.CustomerAccount;
+import dev.o2c.account.CustomerState;
+import dev.o2c.account.LedgerDecisions;
+import dev.o2c.account.LedgerResult;
+import dev.o2c.account.Receivable;
+import dev.o2c.account.RefundResult;
+import dev.o2c.infra.ValidationException;
 import dev.o2c.money.Money;
 import dev.o2c.order.OrderLine;
+import dev.o2c.payment.Allocation;
+import dev.o2c.payment.ChosenAllocation;
+import dev.o2c.payment.PaymentLedgerResult;
+import dev.o2c.payment.PaymentRequests;
+import dev.o2c.payment.PaymentSettings;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 /**
- * Money invariants of invoices: a draft's total is its subtotal plus the sum of its rounded line
- * taxes, every amount at the currency's scale; and whatever is applied (never above the balance),
- * paid + credited + written off + balance = total with 0 &lt;= balance &lt;= total after every event.
+ * Money invariants of invoices. A draft's total is its subtotal plus the sum of its rounded line
+ * taxes, every amount at the currency's scale. And on the ledger that holds invoices (the
+ * customer's account): whatever is tried against an invoice (credit notes, payments naming it,
+ * manual allocations, refunds of what is left over) with amounts within its balance, of all of
+ * it, over it, negative, zero or with more decimals than the currency has, an amount that must
+ * not be is refused (by the request's validation, as the API does before anything reaches the
+ * account, or by the account) and persists nothing; and after every event the account accepts,
+ * paid + credited + written off + balance = total and 0 &lt;= balance &lt;= total on every invoice.
  */
 class InvoiceProperties {
 
@@ -30,9 +52,6 @@ class InvoiceProperties {
 
   /** An order's lines in a currency, each line with its own tax rate. */
   record Order(String currency, List<OrderLine> lines, List<BigDecimal> percents) {}
-
-  /** A drawn application: its kind and a fraction (0, 1] of the balance it takes. */
-  record Draw(Application.Kind kind, BigDecimal fraction) {}
 
   private static Arbitrary<String> currencies() {
     return Arbitraries.of("EUR", "JPY", "KWD");
@@ -104,83 +123,267 @@ class InvoiceProperties {
     }
   }
 
-  // --- Applications on an invoice state -----------------------------------------------------------
+  // --- The ledger of invoices: what is applied to them, and amounts that must not be ----------------
 
-  @Provide
-  Arbitrary<Draw> draws() {
-    var kinds = Arbitraries.of(Application.Kind.PAYMENT, Application.Kind.CREDIT_NOTE);
-    var fractions = Arbitraries.integers().between(1, 1000).map(permille -> BigDecimal.valueOf(permille, 3))
-        .edgeCases(edges -> edges.add(BigDecimal.ONE));
-    return Combinators.combine(kinds, fractions).as(Draw::new);
+  /** What is tried against an invoice. */
+  enum What {
+    CREDIT_NOTE,
+    PAYMENT,
+    ALLOCATION,
+    REFUND
   }
 
-  @Provide
-  Arbitrary<BigDecimal> minorUnits() {
-    return Arbitraries.longs().between(1, 10_000_000L).map(BigDecimal::valueOf).edgeCases(edges -> edges.add(BigDecimal.ONE));
-  }
+  /**
+   * The amount tried: a part of the invoice's balance (of the unapplied cash, for a refund), all
+   * of it, more than it, or hostile: negative, zero, or with one decimal more than the currency has.
+   */
+  enum Amount {
+    PART,
+    WHOLE,
+    OVER,
+    NEGATIVE,
+    ZERO,
+    TOO_MANY_DECIMALS;
 
-  @Property(tries = 500)
-  void after_every_application_paid_plus_credited_plus_written_off_plus_balance_is_the_total(
-      @ForAll("currencies3") String currency, @ForAll("minorUnits") BigDecimal totalMinor,
-      @ForAll("drawList") List<Draw> draws) {
-    int scale = Money.scale(currency);
-    var total = totalMinor.movePointLeft(scale).setScale(scale);
-    var state = InvoiceState.EMPTY.apply(issued(currency, total))
-        .apply(new Invoice.DunningRaised(DunningLevel.REMINDER, 3, T0));
-    assertInvariants(state, total, scale, false);
-
-    boolean applied = false;
-    for (int i = 0; i < draws.size() && state.balance().signum() > 0; i++) {
-      var draw = draws.get(i);
-      // At least one minor unit, never above the balance.
-      var amount = state.balance().multiply(draw.fraction()).setScale(scale, java.math.RoundingMode.DOWN)
-          .max(BigDecimal.ONE.movePointLeft(scale)).min(state.balance());
-      state = state.apply(new Invoice.Applied(
-          new Application("app-" + i, draw.kind(), amount, "ref-" + i, null, null, T0.plusSeconds(i))));
-      applied = true;
-      assertInvariants(state, total, scale, applied);
+    boolean hostile() {
+      return this == NEGATIVE || this == ZERO || this == TOO_MANY_DECIMALS;
     }
   }
 
+  record Attempt(What what, Amount amount, int pick, int permille) {}
+
   @Provide
-  Arbitrary<String> currencies3() {
+  Arbitrary<List<Long>> invoiceTotals() {
+    return Arbitraries.longs().between(1, 10_000_000L).edgeCases(edges -> edges.add(1L)).list().ofMinSize(1).ofMaxSize(3);
+  }
+
+  @Provide
+  Arbitrary<List<Attempt>> attempts() {
+    var attempt = Combinators.combine(Arbitraries.of(What.class), Arbitraries.of(Amount.class), Arbitraries.integers().between(0, 99),
+        Arbitraries.integers().between(1, 1000).edgeCases(edges -> edges.add(1000))).as(Attempt::new);
+    return attempt.list().ofMinSize(1).ofMaxSize(25);
+  }
+
+  @Provide
+  Arbitrary<String> ledgerCurrencies() {
     return currencies();
   }
 
-  @Provide
-  Arbitrary<List<Draw>> drawList() {
-    return draws().list().ofMinSize(0).ofMaxSize(12);
-  }
+  @Property(tries = 300)
+  void hostile_amounts_are_refused_and_every_invoice_adds_up_after_every_accepted_event(
+      @ForAll("ledgerCurrencies") String currency, @ForAll("invoiceTotals") List<Long> totals, @ForAll("attempts") List<Attempt> attempts) {
+    var ledger = new LedgerRun(currency, totals);
+    ledger.assertInvoicesAddUp(() -> "after the invoices were issued");
 
-  private static void assertInvariants(InvoiceState state, BigDecimal total, int scale, boolean anythingApplied) {
-    var sum = state.amountPaid().add(state.amountCredited()).add(state.amountWrittenOff()).add(state.balance());
-    assertEquals(0, sum.compareTo(total), () -> "paid + credited + written off + balance = " + sum + ", total " + total);
-    assertTrue(state.balance().signum() >= 0, "balance >= 0");
-    assertTrue(state.balance().compareTo(total) <= 0, "balance <= total");
-    assertEquals(scale, state.balance().scale(), "balance scale");
-    assertEquals(scale, state.amountPaid().scale(), "paid scale");
-    assertEquals(scale, state.amountCredited().scale(), "credited scale");
-    assertEquals(scale, state.amountWrittenOff().scale(), "written-off scale");
-    var paidFromApplications = state.applications().stream().filter(a -> a.kind() == Application.Kind.PAYMENT)
-        .map(Application::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-    var creditedFromApplications = state.applications().stream().filter(a -> a.kind() == Application.Kind.CREDIT_NOTE)
-        .map(Application::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-    assertEquals(0, paidFromApplications.compareTo(state.amountPaid()), "paid = sum of payments");
-    assertEquals(0, creditedFromApplications.compareTo(state.amountCredited()), "credited = sum of credit notes");
-
-    var status = state.status();
-    assertEquals(!anythingApplied, status == InvoiceStatus.ISSUED, () -> "ISSUED iff nothing applied, was " + status);
-    assertEquals(state.balance().signum() == 0, status == InvoiceStatus.PAID, () -> "PAID iff balance 0, was " + status);
-    if (anythingApplied && state.balance().signum() > 0) {
-      assertEquals(InvoiceStatus.PARTIALLY_PAID, status);
+    for (int i = 0; i < attempts.size(); i++) {
+      ledger.now = T0.plusSeconds(60L * (i + 1));
+      ledger.attempt(attempts.get(i), "attempt " + i + " " + attempts.get(i));
     }
-    // Dunning (raised to REMINDER after issue) resets once nothing is owed.
-    assertEquals(status == InvoiceStatus.PAID ? DunningLevel.NONE : DunningLevel.REMINDER, state.dunningLevel());
   }
 
-  private static Invoice.Issued issued(String currency, BigDecimal total) {
-    var line = new InvoiceLine(1, "SKU", 1, total, total, null, BigDecimal.ZERO, Money.zero(currency), total);
-    return new Invoice.Issued("inv_p", "INV-2026-000001", "ord_p", "cust-p", null, currency, List.of(line), total,
-        Money.zero(currency), total, LocalDate.parse("2026-11-02"), LocalDate.parse("2026-12-02"), T0);
+  /** One customer's account with a few open invoices, each already at the first dunning step. */
+  private static final class LedgerRun {
+    private static final LocalDate ISSUED = LocalDate.parse("2026-11-02");
+    /** No tolerance (nothing written off), and nothing paid from leftovers automatically. */
+    private static final PaymentSettings.Tenant PAYMENTS = new PaymentSettings.Tenant(Map.of(), null, false);
+
+    final String currency;
+    final int scale;
+    final BigDecimal minorUnit;
+    CustomerState state;
+    Instant now = T0;
+    int ids;
+
+    LedgerRun(String currency, List<Long> totals) {
+      this.currency = currency;
+      this.scale = Money.scale(currency);
+      this.minorUnit = BigDecimal.ONE.movePointLeft(scale);
+      state = CustomerState.EMPTY.apply(new CustomerAccount.Created(
+          "cust-p", "Prop", null, currency, new BigDecimal("100000000000"), 30, null, "hash", "test", T0));
+      for (int i = 0; i < totals.size(); i++) {
+        var total = BigDecimal.valueOf(totals.get(i), scale);
+        var zero = Money.zero(currency);
+        var number = InvoiceNumbers.format("INV", 2026, i + 1);
+        var line = new InvoiceLine(1, "SKU", 1, total, total, null, BigDecimal.ZERO, zero, total);
+        state = state.apply(new CustomerAccount.InvoiceIssued("inv_" + i, number, "ord_" + i, null, currency, List.of(line), total, zero,
+            total, ISSUED, ISSUED.plusDays(30), T0));
+        state = state.apply(new CustomerAccount.DunningLevelRaised("inv_" + i, number, DunningLevel.REMINDER, 3, false, T0));
+      }
+    }
+
+    void attempt(Attempt attempt, String what) {
+      var invoices = new ArrayList<>(state.receivables().keySet());
+      invoices.addAll(state.settled().keySet());
+      invoices.sort(null);
+      var invoice = state.invoice(invoices.get(attempt.pick() % invoices.size()));
+      var outcome = switch (attempt.what()) {
+        case CREDIT_NOTE -> creditNote(attempt, invoice, what);
+        case PAYMENT -> payment(attempt, invoice, what);
+        case ALLOCATION -> allocation(attempt, invoice, what);
+        case REFUND -> refund(attempt, what);
+      };
+      Statistics.label("outcomes").collect(attempt.what(), attempt.amount(), outcome);
+    }
+
+    BigDecimal amount(Amount kind, BigDecimal base, int permille) {
+      var part = base.multiply(BigDecimal.valueOf(permille, 3)).setScale(scale, RoundingMode.DOWN).max(minorUnit);
+      return switch (kind) {
+        case PART -> part;
+        case WHOLE -> base.max(minorUnit);
+        case OVER -> base.add(minorUnit.multiply(BigDecimal.valueOf(permille)));
+        case NEGATIVE -> part.negate();
+        case ZERO -> Money.zero(currency);
+        case TOO_MANY_DECIMALS -> part.add(minorUnit.movePointLeft(1));
+      };
+    }
+
+    /** Runs the API's validation of a request; null when it refused the request (which must then be hostile). */
+    <T> T validated(Amount kind, BigDecimal amount, Supplier<T> validation, String what) {
+      try {
+        T valid = validation.get();
+        assertFalse(kind.hostile(), () -> "the hostile amount " + amount.toPlainString() + " got past the request's validation: " + what);
+        return valid;
+      } catch (ValidationException e) {
+        assertTrue(kind.hostile(), () -> "the amount " + amount.toPlainString() + " was refused: " + e.errors() + ": " + what);
+        assertTrue(e.errors().stream().anyMatch(error -> error.field().endsWith("amount")), () -> e.errors() + ": " + what);
+        return null;
+      }
+    }
+
+    String creditNote(Attempt attempt, Receivable invoice, String what) {
+      var amount = amount(attempt.amount(), invoice.balance(), attempt.permille());
+      var view = assertInstanceOf(InvoiceResult.Ok.class, LedgerDecisions.invoice(state, invoice.invoiceId())).invoice();
+      var valid = validated(attempt.amount(), amount,
+          () -> CreditNoteRequests.amount(new CreditNoteRequests.Create(amount, null, "goodwill"), view), what);
+      if (valid == null) {
+        return "refused by the request";
+      }
+      var before = state;
+      var outcome = LedgerDecisions.issueCreditNote(state, invoice.invoiceId(), "cn_" + ++ids, valid, "goodwill", now);
+      var note = assertInstanceOf(LedgerResult.CreditNote.class, outcome.reply(), what).creditNote();
+      accept(outcome, what);
+      // Never below zero: what is more than the balance goes to the customer's good.
+      var applied = valid.min(invoice.balance());
+      assertMoney(applied, note.appliedToInvoice(), what);
+      assertMoney(valid.subtract(applied), note.toAccountCredit(), what);
+      assertMoney(invoice.balance().subtract(applied), state.invoice(invoice.invoiceId()).balance(), what);
+      assertMoney(before.accountCredit().add(valid).subtract(applied), state.accountCredit(), what);
+      return "accepted";
+    }
+
+    String payment(Attempt attempt, Receivable invoice, String what) {
+      var amount = amount(attempt.amount(), invoice.balance(), attempt.permille());
+      var valid = validated(attempt.amount(), amount, () -> PaymentRequests.validate(
+          new PaymentRequests.Create("cust-p", amount, currency, ISSUED, null, null, "Invoice " + invoice.invoiceNumber()), ISSUED), what);
+      if (valid == null) {
+        return "refused by the request";
+      }
+      var before = state;
+      var outcome = LedgerDecisions.applyPayment(state, "pay_" + ++ids, valid.amount(), currency, ISSUED, valid.remittanceInfo(), PAYMENTS,
+          now);
+      assertInstanceOf(PaymentLedgerResult.Ok.class, outcome.reply(), what);
+      accept(outcome, what);
+      // A payment never takes more from an invoice than it owes: what is left over stays unapplied.
+      var applied = assertInstanceOf(CustomerAccount.PaymentApplied.class, outcome.events().get(0));
+      var allocated = BigDecimal.ZERO;
+      for (Allocation a : applied.allocations()) {
+        assertTrue(a.amount().signum() > 0 && a.amount().compareTo(before.invoice(a.invoiceId()).balance()) <= 0, () -> a + ": " + what);
+        allocated = allocated.add(a.amount());
+      }
+      assertMoney(valid.amount(), allocated.add(applied.unapplied()), what);
+      assertMoney(before.unappliedCash().add(applied.unapplied()), state.unappliedCash(), what);
+      return "accepted";
+    }
+
+    String allocation(Attempt attempt, Receivable invoice, String what) {
+      var amount = amount(attempt.amount(), invoice.balance(), attempt.permille());
+      var valid = validated(attempt.amount(), amount, () -> PaymentRequests.validate(
+          new PaymentRequests.Allocate(List.of(new PaymentRequests.AllocationRequest(invoice.invoiceId(), amount))), currency), what);
+      if (valid == null) {
+        return "refused by the request";
+      }
+      // The money of a payment the account has not seen yet: exactly what is allocated.
+      var chosen = valid.get(0).amount();
+      var outcome = LedgerDecisions.allocate(state, "pay_" + ++ids, chosen, currency, ISSUED, List.<ChosenAllocation>of(valid.get(0)), now);
+      boolean open = state.receivables().containsKey(invoice.invoiceId());
+      if (!open || chosen.compareTo(invoice.balance()) > 0) {
+        assertTrue(attempt.amount() == Amount.OVER || invoice.balance().signum() == 0, what);
+        assertInstanceOf(PaymentLedgerResult.Failed.class, outcome.reply(), () -> "an allocation over the balance: " + what);
+        assertEquals(List.of(), outcome.events(), () -> "a refused allocation persists nothing: " + what);
+        return "refused by the account";
+      }
+      assertInstanceOf(PaymentLedgerResult.Ok.class, outcome.reply(), what);
+      accept(outcome, what);
+      assertMoney(invoice.balance().subtract(chosen), state.invoice(invoice.invoiceId()).balance(), what);
+      return "accepted";
+    }
+
+    String refund(Attempt attempt, String what) {
+      var cash = state.unappliedCash();
+      var amount = amount(attempt.amount(), cash, attempt.permille());
+      var valid = validated(attempt.amount(), amount, () -> PaymentRequests.validate(new PaymentRequests.Refund(amount, currency, "IBAN")),
+          what);
+      if (valid == null) {
+        return "refused by the request";
+      }
+      var outcome = LedgerDecisions.refund(state, "ref_" + ++ids, valid.amount(), currency, now);
+      if (valid.amount().compareTo(cash) > 0) {
+        assertInstanceOf(RefundResult.Failed.class, outcome.reply(), () -> "a refund over the unapplied cash: " + what);
+        assertEquals(List.of(), outcome.events(), () -> "a refused refund persists nothing: " + what);
+        return "refused by the account";
+      }
+      assertInstanceOf(RefundResult.Ok.class, outcome.reply(), what);
+      accept(outcome, what);
+      assertMoney(cash.subtract(valid.amount()), state.unappliedCash(), what);
+      return "accepted";
+    }
+
+    /** Applies an accepted decision's events one by one, as they are replayed; every invoice adds up after each. */
+    void accept(LedgerDecisions.Outcome<?> outcome, String what) {
+      assertFalse(outcome.events().isEmpty(), () -> "an accepted change persists its events: " + what);
+      for (var event : outcome.events()) {
+        state = state.apply(event);
+        assertInvoicesAddUp(() -> what + ", after " + event.getClass().getSimpleName());
+      }
+      assertEquals(outcome.after(), state);
+    }
+
+    void assertInvoicesAddUp(Supplier<String> when) {
+      var open = BigDecimal.ZERO;
+      var all = new ArrayList<>(state.receivables().values());
+      all.addAll(state.settled().values());
+      for (var r : all) {
+        Supplier<String> at = () -> r.invoiceId() + " " + r + " (" + when.get() + ")";
+        var sum = r.paid().add(r.credited()).add(r.writtenOff()).add(r.balance());
+        assertEquals(0, sum.compareTo(r.total()), () -> "paid + credited + written off + balance = " + sum + ": " + at.get());
+        assertTrue(r.balance().signum() >= 0 && r.balance().compareTo(r.total()) <= 0, () -> "0 <= balance <= total: " + at.get());
+        assertTrue(r.paid().signum() >= 0 && r.credited().signum() >= 0 && r.writtenOff().signum() >= 0, () -> "nothing negative: " + at.get());
+        for (var amount : List.of(r.balance(), r.paid(), r.credited(), r.writtenOff())) {
+          assertTrue(Money.decimals(amount) <= scale, () -> "no more decimals than " + currency + ": " + at.get());
+        }
+        assertMoney(sumOf(r, Application.Kind.PAYMENT), r.paid(), "paid = the payments recorded on it: " + at.get());
+        assertMoney(sumOf(r, Application.Kind.CREDIT_NOTE), r.credited(), "credited = the credit notes recorded on it: " + at.get());
+        assertMoney(sumOf(r, Application.Kind.WRITE_OFF), r.writtenOff(), "written off = the write-offs recorded on it: " + at.get());
+        boolean anything = r.paid().signum() > 0 || r.credited().signum() > 0 || r.writtenOff().signum() > 0;
+        assertEquals(!anything, r.status() == InvoiceStatus.ISSUED, () -> "ISSUED iff nothing applied: " + at.get());
+        assertEquals(r.balance().signum() == 0, r.status() == InvoiceStatus.PAID, () -> "PAID iff nothing owed: " + at.get());
+        // Dunning (at REMINDER since the issue) starts over once nothing is owed.
+        assertEquals(r.balance().signum() == 0 ? DunningLevel.NONE : DunningLevel.REMINDER, r.dunningLevel(), at.get());
+        assertEquals(r.balance().signum() > 0, state.receivables().containsKey(r.invoiceId()), () -> "open iff something owed: " + at.get());
+        if (r.balance().signum() > 0) {
+          open = open.add(r.balance());
+        }
+      }
+      assertMoney(open, state.receivable(), "receivable = the open balances (" + when.get() + ")");
+      assertTrue(state.accountCredit().signum() >= 0 && state.unappliedCash().signum() >= 0, () -> "nothing negative: " + when.get());
+    }
+
+    private static BigDecimal sumOf(Receivable r, Application.Kind kind) {
+      return r.applications().stream().filter(a -> a.kind() == kind).map(Application::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+  }
+
+  private static void assertMoney(BigDecimal expected, BigDecimal actual, String what) {
+    assertTrue(actual != null && expected.compareTo(actual) == 0, () -> what + ": expected " + expected + " but was " + actual);
   }
 }

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import dev.o2c.account.CreditDecision;
-import dev.o2c.account.CreditIssue;
-import dev.o2c.account.CustomerCredit;
-import dev.o2c.account.ReservationStatus;
+import dev.o2c.credit.CreditIssue;
 import dev.o2c.infra.O2cConfig;
 import dev.o2c.infra.Rejection;
+import dev.o2c.invoice.InvoiceIds;
 import dev.o2c.order.Order.Approve;
 import dev.o2c.order.Order.Approved;
 import dev.o2c.order.Order.Cancel;
@@ -22,36 +20,45 @@ import dev.o2c.order.Order.Deliver;
 import dev.o2c.order.Order.Delivered;
 import dev.o2c.order.Order.Event;
 import dev.o2c.order.Order.Get;
-import dev.o2c.order.Order.GetReservationStatus;
+import dev.o2c.order.Order.IsRecorded;
+import dev.o2c.order.Order.PaymentStatusChanged;
 import dev.o2c.order.Order.Place;
 import dev.o2c.order.Order.Placed;
+import dev.o2c.order.Order.RecordPaymentStatus;
 import dev.o2c.order.Order.Reject;
 import dev.o2c.order.Order.Rejected;
+import dev.o2c.order.Order.Restore;
 import dev.o2c.order.Order.Ship;
 import dev.o2c.order.Order.Shipped;
 import dev.o2c.support.TestClock;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.NoOffset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -64,9 +71,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The order entity against a fake customer account: placement (idempotent, held, refused,
- * unavailable, automation rules), requests while the account's answer is in flight, approval,
- * every transition from every state, the reservation status the account asks for, and recovery.
+ * The order entity against a fake customer ledger ({@link OrderLedger}): placement (verified with
+ * its invoice, held, refused, unavailable, idempotent, automation rules), the answer going out
+ * before the order stores its copy, requests while the ledger's answer is in flight, the healing
+ * the ledger drives (IsRecorded, Restore), approval and every other transition from every state,
+ * payment status, and recovery.
+ *
+ * <p>A placement is answered before its event is persisted, and a change is decided by the ledger
+ * on another message: the events and state of a {@code runCommand} result are therefore not
+ * used; {@link #run} waits for the order's write behind the answer and reads the journal.
  */
 class OrderTest {
 
@@ -88,11 +101,19 @@ class OrderTest {
   private static final OrderSettings SETTINGS =
       new OrderSettings(100, 4, 100, Duration.ofSeconds(3), 1000, 8, Map.of("acme", RULES));
   private static final Instant T0 = Instant.parse("2026-11-02T09:00:00Z");
+  private static final String INVOICE_NUMBER = "INV-2026-000001";
+
+  private static final HoldReason OVER_LIMIT = new HoldReason("CREDIT_LIMIT_EXCEEDED",
+      "The order's gross total 35.70 EUR (tax included) exceeds the available credit 10.00 EUR.", null);
+  private static final HoldReason CREDIT_HOLD = new HoldReason("CUSTOMER_CREDIT_HOLD", "The customer is on credit hold.", null);
+  private static final HoldReason LARGE_ORDER = new HoldReason("LARGE_ORDER", "Held by rule large-order.", "large-order");
+
   /** Every test has an order of its own: the journal is shared by the whole class. */
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private final TestClock clock = new TestClock(T0);
-  private final FakeCredit credit = new FakeCredit();
+  private final FakeLedger ledger = new FakeLedger();
+  private String tenantId;
   private String entityId;
   private String orderId;
   private EventSourcedBehaviorTestKit<Command, Event, OrderState> order;
@@ -102,13 +123,14 @@ class OrderTest {
     startOrder("acme", SETTINGS);
   }
 
-  private void startOrder(String tenantId, OrderSettings settings) {
+  private void startOrder(String tenant, OrderSettings settings) {
+    tenantId = tenant;
     orderId = "ord_" + IDS.incrementAndGet();
-    entityId = tenantId + ":" + orderId;
+    entityId = tenant + ":" + orderId;
     // Commands, events and state must also come back from serialization equal to what went in.
     order = EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        Order.create(entityId, new Order.Dependencies(clock, credit, settings)),
+        Order.create(entityId, new Order.Dependencies(clock, ledger, settings)),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -120,12 +142,14 @@ class OrderTest {
   // --- Placement --------------------------------------------------------------------------------
 
   @Test
-  void placing_an_order_the_customer_covers_persists_it_verified_and_answers_it() {
+  void placing_an_order_the_ledger_verifies_answers_it_verified_with_its_invoice_and_stores_it() {
     var request = newOrder();
 
-    var result = order.<OrderResult>runCommand(r -> new Place(request, "idem-1", "shop", r));
+    var result = run(r -> new Place(request, "idem-1", "shop", r));
 
-    assertEquals(List.of(FakeCredit.reserve("acme", "cust-1", orderId, "30.00", "EUR", false, "shop")), credit.calls);
+    assertEquals(List.of(new FakeLedger.Placing(tenantId,
+            new PlacementRequest(orderId, request, AutomationRules.Outcome.NONE, "idem-1", request.fingerprint(), "shop", T0))),
+        ledger.placements);
     var ok = assertInstanceOf(OrderResult.Ok.class, result.reply());
     assertFalse(ok.replayed());
     var view = ok.order();
@@ -135,12 +159,14 @@ class OrderTest {
     assertEquals(PaymentStatus.UNPAID, view.paymentStatus());
     assertEquals("EUR", view.currency());
     assertMoney("30.00", view.total());
+    assertMoney("35.70", view.grossTotal());
     assertSameLines(request.lines(), view.lines());
     assertEquals("web", view.channel());
     assertEquals("PO-1", view.externalReference());
     assertEquals(List.of(), view.holdReasons());
     assertNull(view.reviewQueue());
-    assertNull(view.invoiceId());
+    assertEquals(invoiceId(), view.invoiceId());
+    assertEquals(INVOICE_NUMBER, view.invoiceNumber());
     assertNull(view.approval());
     assertNull(view.shipment());
     assertEquals(T0, view.placedAt());
@@ -164,47 +190,87 @@ class OrderTest {
     assertEquals(request.fingerprint(), placed.requestHash());
     assertEquals("shop", placed.by());
     assertEquals(T0, placed.at());
+    assertEquals(invoiceId(), placed.invoiceId());
+    assertEquals(INVOICE_NUMBER, placed.invoiceNumber());
+    assertMoney("35.70", placed.grossTotal());
 
-    assertEquals(OrderStatus.VERIFIED, result.state().status());
-    assertEquals(placed, result.state().placed());
+    var state = result.state();
+    assertEquals(OrderStatus.VERIFIED, state.status());
+    assertEquals(placed, state.placed());
+    assertEquals(invoiceId(), state.invoiceId());
+    assertEquals(INVOICE_NUMBER, state.invoiceNumber());
+    assertEquals(view, OrderView.of(state));
+    assertEquals(List.of(recorded()), ledger.recorded, "the order tells the ledger it has its copy");
+    assertEquals(List.of(), ledger.changes);
     assertRecoversToTheSameState();
   }
 
   @Test
-  void every_event_of_an_order_is_tagged_with_the_orders_bucket() throws Exception {
-    place(newOrder());
-    ship();
-    order.<OrderResult>runCommand(r -> new Deliver("dave", "signed", r));
-    var tag = SETTINGS.tag(entityId);
+  void the_answer_goes_out_before_the_order_stores_it_and_a_get_sent_meanwhile_sees_the_order() {
+    // An order of its own, spawned directly, so that its journal writes can be held back.
+    var id = "ord_" + IDS.incrementAndGet();
+    var persistenceId = "Order|acme:" + id;
+    var journal = order.persistenceTestKit();
+    var writes = new CountDownLatch(1);
+    journal.withPolicy((pid, operation) -> {
+      if (pid.equals(persistenceId) && operation instanceof WriteEvents) {
+        awaitUninterruptibly(writes);
+      }
+      return ProcessingSuccess.getInstance();
+    });
+    var placer = testKit.<OrderResult>createTestProbe();
+    var getter = testKit.<OrderResult>createTestProbe();
+    var asker = testKit.<Boolean>createTestProbe();
+    ActorRef<Command> ref = null;
+    try {
+      ref = testKit.spawn(Order.create("acme:" + id, new Order.Dependencies(clock, ledger, SETTINGS)));
 
-    var tagged = eventsTagged(tag);
+      ref.tell(new Place(newOrder(), "idem-1", "shop", placer.ref()));
 
-    assertEquals(List.of(Placed.class, Shipped.class, Delivered.class), tagged.stream().map(Object::getClass).toList());
-    for (int bucket = 0; bucket < SETTINGS.tagBuckets(); bucket++) {
-      var other = "order-" + bucket;
-      if (!other.equals(tag)) {
-        assertEquals(List.of(), eventsTagged(other), "events under " + other);
+      var answered = assertInstanceOf(OrderResult.Ok.class, placer.receiveMessage()).order();
+      assertEquals(OrderStatus.VERIFIED, answered.status());
+      assertEquals(InvoiceIds.forOrder(id), answered.invoiceId());
+      assertEquals(List.of(), journal.persistedInStorage(persistenceId), "the write is held: the answer came first");
+      assertEquals(List.of(), ledger.recorded, "not stored yet, so not reported recorded");
+
+      ref.tell(new Get(getter.ref()));
+      ref.tell(new IsRecorded(asker.ref()));
+      writes.countDown();
+
+      var got = assertInstanceOf(OrderResult.Ok.class, getter.receiveMessage());
+      assertEquals(answered, got.order());
+      assertFalse(got.replayed());
+      assertTrue(asker.receiveMessage());
+      assertEquals(List.of(Placed.class), classes(journal.persistedInStorage(persistenceId)));
+      assertEquals(List.of(new FakeLedger.Recorded("acme", "cust-1", id)), ledger.recorded);
+      assertEquals(1, ledger.placements.size());
+    } finally {
+      writes.countDown();
+      journal.resetPolicy();
+      if (ref != null) {
+        testKit.stop(ref);
       }
     }
   }
 
   @Test
-  void placing_the_same_request_again_answers_the_first_answer_without_asking_the_customer() {
+  void placing_the_same_request_again_answers_the_first_answer_without_asking_the_ledger() {
     place(newOrder());
     clock.advance(Duration.ofHours(1));
     ship();
 
     // The same request, its prices written differently (12.5 for 12.50).
-    var retry = order.<OrderResult>runCommand(r -> new Place(newOrder("12.5"), "idem-1", "shop", r));
+    var retry = run(r -> new Place(newOrder("12.5"), "idem-1", "shop", r));
 
     var ok = assertInstanceOf(OrderResult.Ok.class, retry.reply());
     assertTrue(ok.replayed());
     assertEquals(OrderStatus.VERIFIED, ok.order().status());
     assertMoney("30.00", ok.order().total());
+    assertEquals(invoiceId(), ok.order().invoiceId());
     assertEquals(T0, ok.order().updatedAt());
     assertEquals(1, ok.order().history().size());
-    assertTrue(retry.hasNoEvents());
-    assertEquals(1, credit.calls.size(), "the customer is asked once");
+    assertEquals(List.of(), retry.events());
+    assertEquals(1, ledger.placements.size(), "the ledger is asked once");
     assertEquals(OrderStatus.SHIPPED, retry.state().status());
   }
 
@@ -213,128 +279,144 @@ class OrderTest {
     place(newOrder());
     var before = order.getState();
 
-    var other = order.<OrderResult>runCommand(r -> new Place(otherOrder(), "idem-1", "shop", r));
+    var other = run(r -> new Place(otherOrder(), "idem-1", "shop", r));
 
     assertRejected(Rejection.Kind.KEY_REUSED, other.reply());
-    assertTrue(other.hasNoEvents());
-    assertEquals(1, credit.calls.size());
+    assertEquals(List.of(), other.events());
+    assertEquals(1, ledger.placements.size());
     assertEquals(before, other.state());
   }
 
-  @Test
-  void an_order_beyond_the_available_credit_is_placed_on_hold_for_the_credit_limit() {
-    credit.answer(new CreditDecision.NotReserved(List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), new BigDecimal("10.00")));
-
-    var result = order.<OrderResult>runCommand(r -> new Place(newOrder(), "idem-1", "shop", r));
-
-    var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
-    assertEquals(OrderStatus.ON_HOLD, view.status());
-    assertEquals(List.of("CREDIT_LIMIT_EXCEEDED"), codes(view.holdReasons()));
-    var hold = view.holdReasons().get(0);
-    assertNull(hold.rule());
-    assertTrue(hold.detail().contains("30.00 EUR") && hold.detail().contains("10.00 EUR"), hold.detail());
-    assertEquals(List.of(new OrderState.HistoryEntry(OrderStatus.ON_HOLD, T0, "shop", "placed and held")), view.history());
-    var placed = assertInstanceOf(Placed.class, result.events().get(0));
-    assertEquals(1, result.events().size());
-    assertEquals(OrderStatus.ON_HOLD, placed.status());
-    assertEquals(view.holdReasons(), placed.holdReasons());
-    assertEquals(OrderStatus.ON_HOLD, result.state().status());
-    assertRecoversToTheSameState();
-  }
-
-  @Test
-  void an_order_of_a_customer_on_credit_hold_is_placed_on_hold_for_the_credit_hold() {
-    credit.answer(new CreditDecision.NotReserved(List.of(CreditIssue.CUSTOMER_CREDIT_HOLD), new BigDecimal("1000.00")));
-
-    var result = order.<OrderResult>runCommand(r -> new Place(newOrder(), "idem-1", "shop", r));
-
-    var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
-    assertEquals(OrderStatus.ON_HOLD, view.status());
-    assertEquals(List.of("CUSTOMER_CREDIT_HOLD"), codes(view.holdReasons()));
-    assertEquals(OrderStatus.ON_HOLD, assertInstanceOf(Placed.class, result.events().get(0)).status());
+  static Stream<Arguments> holds() {
+    return Stream.of(
+        Arguments.of(List.of(OVER_LIMIT)),
+        Arguments.of(List.of(CREDIT_HOLD)),
+        Arguments.of(List.of(LARGE_ORDER, OVER_LIMIT, CREDIT_HOLD)));
   }
 
   @ParameterizedTest
-  @EnumSource(CreditDecision.Reason.class)
-  void a_refusing_customer_makes_the_placement_unprocessable_and_nothing_is_stored(CreditDecision.Reason reason) {
-    credit.answer(new CreditDecision.Refused(reason, "refused: " + reason));
+  @MethodSource("holds")
+  void an_order_the_ledger_holds_is_stored_on_hold_with_every_reason_and_no_invoice(List<HoldReason> reasons) {
+    ledger.answerPlacements(held(reasons));
 
-    var result = order.<OrderResult>runCommand(r -> new Place(newOrder(), "idem-1", "shop", r));
+    var result = run(r -> new Place(newOrder(), "idem-1", "shop", r));
 
-    var failed = assertRejected(Rejection.Kind.UNPROCESSABLE, result.reply());
-    assertEquals("refused: " + reason, failed.rejection().detail());
-    assertTrue(result.hasNoEvents());
+    var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
+    assertEquals(OrderStatus.ON_HOLD, view.status());
+    assertEquals(reasons, view.holdReasons());
+    assertNull(view.invoiceId());
+    assertNull(view.invoiceNumber());
+    assertMoney("35.70", view.grossTotal());
+    assertEquals(List.of(new OrderState.HistoryEntry(OrderStatus.ON_HOLD, T0, "shop", "placed and held")), view.history());
+    assertEquals(1, result.events().size());
+    var placed = assertInstanceOf(Placed.class, result.events().get(0));
+    assertEquals(OrderStatus.ON_HOLD, placed.status());
+    assertEquals(reasons, placed.holdReasons());
+    assertNull(placed.invoiceId());
+    assertNull(placed.invoiceNumber());
+    assertEquals(OrderStatus.ON_HOLD, result.state().status());
+    assertNull(result.state().invoiceId());
+    assertEquals(List.of(recorded()), ledger.recorded);
+    assertRecoversToTheSameState();
+  }
+
+  static Stream<Rejection> ledgerRefusals() {
+    return Stream.of(
+        Rejection.of(Rejection.Kind.UNPROCESSABLE, "There is no such customer."),
+        Rejection.of(Rejection.Kind.UNPROCESSABLE, "Customer cust-1 is blocked."),
+        Rejection.of(Rejection.Kind.UNPROCESSABLE, "The order is in EUR but the account of customer cust-1 is in USD."),
+        Rejection.of(Rejection.Kind.UNPROCESSABLE, "Unknown tax code XX: the order cannot be taken."),
+        Rejection.of(Rejection.Kind.KEY_REUSED, "This Idempotency-Key was used for a different order request."));
+  }
+
+  @ParameterizedTest
+  @MethodSource("ledgerRefusals")
+  void a_placement_the_ledger_refuses_is_answered_with_its_refusal_and_nothing_is_stored(Rejection refusal) {
+    ledger.answerPlacements(new LedgerAnswer.Refused(refusal));
+
+    var result = run(r -> new Place(newOrder(), "idem-1", "shop", r));
+
+    assertEquals(refusal, assertInstanceOf(OrderResult.Failed.class, result.reply()).rejection());
+    assertEquals(List.of(), result.events());
     assertFalse(result.state().exists());
+    assertEquals(List.of(), ledger.recorded);
+    assertFalse(isRecorded());
+    assertNewPlacementWorks();
+  }
+
+  static Stream<Arguments> ledgerFailures() {
+    return Stream.of(
+        Arguments.of("timing out", new TimeoutException("Ask timed out on [CustomerAccount] after [3000 ms]")),
+        Arguments.of("failing", new IllegalStateException("the account's shard is not available")));
+  }
+
+  @ParameterizedTest(name = "a ledger {0}")
+  @MethodSource("ledgerFailures")
+  void a_ledger_that_does_not_answer_makes_the_placement_unavailable_and_nothing_is_stored(String how, Throwable failure) {
+    ledger.answerPlacementsWith(request -> CompletableFuture.failedFuture(failure));
+
+    var result = run(r -> new Place(newOrder(), "idem-1", "shop", r));
+
+    assertRejected(Rejection.Kind.UNAVAILABLE, result.reply());
+    assertEquals(List.of(), result.events());
+    assertFalse(result.state().exists());
+    assertEquals(1, ledger.placements.size());
+    assertEquals(List.of(), ledger.recorded);
+    assertFalse(isRecorded());
     assertNewPlacementWorks();
   }
 
   @Test
-  void a_customer_account_that_does_not_answer_makes_the_placement_unavailable_and_nothing_is_stored() {
-    credit.answerWith(call -> CompletableFuture.failedFuture(new TimeoutException("Ask timed out after 3000 ms")));
+  void a_retry_after_an_unavailable_placement_gets_the_answer_the_ledger_gave_and_stores_it() {
+    ledger.answerPlacementsWith(request -> CompletableFuture.failedFuture(new TimeoutException("Ask timed out")));
+    assertRejected(Rejection.Kind.UNAVAILABLE, run(r -> new Place(newOrder(), "idem-1", "shop", r)).reply());
+    // The ledger had taken it: it answers the retry as it did then.
+    ledger.answerPlacements(new LedgerAnswer.Accepted(
+        OrderStatus.VERIFIED, List.of(), List.of(), invoiceId(), INVOICE_NUMBER, new BigDecimal("35.70"), true));
 
-    var result = order.<OrderResult>runCommand(r -> new Place(newOrder(), "idem-1", "shop", r));
+    var retry = run(r -> new Place(newOrder(), "idem-1", "shop", r));
 
-    assertRejected(Rejection.Kind.UNAVAILABLE, result.reply());
-    assertTrue(result.hasNoEvents());
-    assertFalse(result.state().exists());
-    assertNewPlacementWorks();
+    var ok = assertInstanceOf(OrderResult.Ok.class, retry.reply());
+    assertTrue(ok.replayed());
+    assertEquals(OrderStatus.VERIFIED, ok.order().status());
+    assertEquals(invoiceId(), ok.order().invoiceId());
+    assertEquals(List.of(Placed.class), classes(retry.events()));
+    assertEquals(2, ledger.placements.size());
+    assertEquals(ledger.placements.get(0), ledger.placements.get(1), "the retry asks with the same request");
+    assertEquals(List.of(recorded()), ledger.recorded);
+    assertTrue(isRecorded());
   }
 
   // --- Automation rules -------------------------------------------------------------------------
 
   @Test
-  void a_hold_rule_only_checks_the_credit_and_holds_the_order_with_the_rules_reason() {
-    credit.answer(new CreditDecision.NotReserved(List.of(), new BigDecimal("5000.00")));
+  void the_ledger_is_asked_with_the_hold_of_the_tenants_rule_and_the_order_keeps_the_ledgers_reasons() {
+    ledger.answerPlacements(held(List.of(LARGE_ORDER)));
 
-    var result = order.<OrderResult>runCommand(r -> new Place(largeOrder(), "idem-1", "shop", r));
+    var result = run(r -> new Place(largeOrder(), "idem-1", "shop", r));
 
-    assertEquals(List.of(FakeCredit.check("acme", "cust-1", "1500.00", "EUR")), credit.calls);
+    assertEquals(new AutomationRules.Outcome(List.of(LARGE_ORDER), List.of(), null), ledger.placements.get(0).request().rules());
     var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
     assertEquals(OrderStatus.ON_HOLD, view.status());
-    assertEquals(List.of(new HoldReason("LARGE_ORDER", "Held by rule large-order.", "large-order")), view.holdReasons());
+    assertEquals(List.of(LARGE_ORDER), view.holdReasons());
     var placed = assertInstanceOf(Placed.class, result.events().get(0));
     assertEquals(OrderStatus.ON_HOLD, placed.status());
-    assertEquals(view.holdReasons(), placed.holdReasons());
-    assertEquals(ReservationStatus.State.NOT_RESERVING, reservationStatus().state());
+    assertEquals(List.of(LARGE_ORDER), placed.holdReasons());
   }
 
   @Test
-  void a_hold_rule_and_a_credit_issue_hold_the_order_for_both() {
-    credit.answer(new CreditDecision.NotReserved(List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), new BigDecimal("200.00")));
-
-    var result = order.<OrderResult>runCommand(r -> new Place(largeOrder(), "idem-1", "shop", r));
-
-    assertEquals("check", credit.calls.get(0).method());
-    assertEquals(1, credit.calls.size());
-    var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
-    assertEquals(OrderStatus.ON_HOLD, view.status());
-    assertEquals(List.of("LARGE_ORDER", "CREDIT_LIMIT_EXCEEDED"), codes(view.holdReasons()));
-    assertEquals(view.holdReasons(), assertInstanceOf(Placed.class, result.events().get(0)).holdReasons());
-  }
-
-  @Test
-  void a_hold_rule_for_a_blocked_customer_is_unprocessable() {
-    credit.answer(new CreditDecision.Refused(CreditDecision.Reason.CUSTOMER_BLOCKED, "blocked"));
-
-    var result = order.<OrderResult>runCommand(r -> new Place(largeOrder(), "idem-1", "shop", r));
-
-    assertEquals("check", credit.calls.get(0).method());
-    assertRejected(Rejection.Kind.UNPROCESSABLE, result.reply());
-    assertTrue(result.hasNoEvents());
-  }
-
-  @Test
-  void an_alert_rule_records_the_alert_and_the_order_is_verified() {
+  void an_alert_rule_goes_to_the_ledger_and_is_recorded_with_the_order() {
     var giftCards = new NewOrder("cust-1", "EUR",
         List.of(new OrderLine(1, "GIFT-CARD", 2, new BigDecimal("25.00"), new BigDecimal("50.00"))),
         new BigDecimal("50.00"), "web", null);
 
-    var result = order.<OrderResult>runCommand(r -> new Place(giftCards, "idem-1", "shop", r));
+    var result = run(r -> new Place(giftCards, "idem-1", "shop", r));
 
-    assertEquals("reserve", credit.calls.get(0).method());
+    var alerts = List.of(new RuleAlert("gift-cards", "Gift card order: check for fraud."));
+    assertEquals(new AutomationRules.Outcome(List.of(), alerts, null), ledger.placements.get(0).request().rules());
     assertEquals(OrderStatus.VERIFIED, assertInstanceOf(OrderResult.Ok.class, result.reply()).order().status());
     var placed = assertInstanceOf(Placed.class, result.events().get(0));
-    assertEquals(List.of(new RuleAlert("gift-cards", "Gift card order: check for fraud.")), placed.alerts());
+    assertEquals(alerts, placed.alerts());
     assertEquals(OrderStatus.VERIFIED, placed.status());
     assertEquals(List.of(), placed.holdReasons());
   }
@@ -343,9 +425,9 @@ class OrderTest {
   void a_route_rule_sends_the_order_to_its_review_queue() {
     var b2b = new NewOrder("cust-1", "EUR", newOrder().lines(), new BigDecimal("30.00"), "b2b-portal", "PO-7");
 
-    var result = order.<OrderResult>runCommand(r -> new Place(b2b, "idem-1", "shop", r));
+    var result = run(r -> new Place(b2b, "idem-1", "shop", r));
 
-    assertEquals("reserve", credit.calls.get(0).method());
+    assertEquals("b2b-review", ledger.placements.get(0).request().rules().reviewQueue());
     var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
     assertEquals("b2b-review", view.reviewQueue());
     assertEquals(OrderStatus.VERIFIED, view.status());
@@ -357,223 +439,359 @@ class OrderTest {
   void the_rules_of_one_tenant_do_not_apply_to_another() {
     startOrder("globex", SETTINGS);
 
-    var result = order.<OrderResult>runCommand(r -> new Place(largeOrder(), "idem-1", "shop", r));
+    var result = run(r -> new Place(largeOrder(), "idem-1", "shop", r));
 
-    assertEquals(List.of(FakeCredit.reserve("globex", "cust-1", orderId, "1500.00", "EUR", false, "shop")), credit.calls);
+    var asked = ledger.placements.get(0);
+    assertEquals("globex", asked.tenantId());
+    assertEquals(AutomationRules.Outcome.NONE, asked.request().rules());
     var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
     assertEquals(OrderStatus.VERIFIED, view.status());
     assertEquals(List.of(), view.holdReasons());
+    assertEquals(List.of(new FakeLedger.Recorded("globex", "cust-1", orderId)), ledger.recorded);
   }
 
-  // --- While the customer's answer is in flight -------------------------------------------------
+  // --- While the ledger's answer is in flight ---------------------------------------------------
 
   @Test
   void a_second_placement_while_the_first_is_in_flight_is_refused_and_the_first_completes() {
-    var answer = new CompletableFuture<CreditDecision>();
-    credit.answerWith(call -> answer);
+    var answer = new CompletableFuture<LedgerAnswer>();
+    ledger.answerPlacementsWith(request -> answer);
     var first = testKit.<OrderResult>createTestProbe();
 
-    var placing = order.runCommand(new Place(newOrder(), "idem-1", "shop", first.ref()));
-    var same = order.<OrderResult>runCommand(r -> new Place(newOrder(), "idem-1", "shop", r));
+    order.runCommand(new Place(newOrder(), "idem-1", "shop", first.ref()));
+    var same = order.<OrderResult>runCommand(r -> new Place(newOrder("12.5"), "idem-1", "shop", r));
     var different = order.<OrderResult>runCommand(r -> new Place(otherOrder(), "idem-1", "shop", r));
 
-    assertTrue(placing.hasNoEvents());
     assertRejected(Rejection.Kind.IN_FLIGHT, same.reply());
-    assertTrue(same.hasNoEvents());
     assertRejected(Rejection.Kind.KEY_REUSED, different.reply());
-    assertTrue(different.hasNoEvents());
     assertFalse(order.getState().exists());
-    assertEquals(1, credit.calls.size(), "only the first placement asks the customer");
+    assertEquals(List.of(), journal());
+    assertEquals(1, ledger.placements.size(), "only the first placement asks the ledger");
 
-    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of()));
+    answer.complete(verified());
 
-    var ok = assertInstanceOf(OrderResult.Ok.class, first.receiveMessage(Duration.ofSeconds(5)));
+    var ok = assertInstanceOf(OrderResult.Ok.class, first.receiveMessage());
     assertFalse(ok.replayed());
     assertEquals(OrderStatus.VERIFIED, ok.order().status());
-    assertEquals(List.of(Placed.class), journal().stream().map(Object::getClass).toList());
     assertEquals(OrderStatus.VERIFIED, order.getState().status());
+    assertEquals(List.of(Placed.class), classes(journal()));
+  }
+
+  @Test
+  void a_get_and_is_recorded_sent_while_the_placement_is_in_flight_are_answered_with_the_stored_order() {
+    var answer = new CompletableFuture<LedgerAnswer>();
+    ledger.answerPlacementsWith(request -> answer);
+    var placer = testKit.<OrderResult>createTestProbe();
+    var getter = testKit.<OrderResult>createTestProbe();
+    var asker = testKit.<Boolean>createTestProbe();
+    order.runCommand(new Place(newOrder(), "idem-1", "shop", placer.ref()));
+    order.runCommand(new Get(getter.ref()));
+    order.runCommand(new IsRecorded(asker.ref()));
+
+    answer.complete(held(List.of(OVER_LIMIT)));
+
+    var placed = assertInstanceOf(OrderResult.Ok.class, placer.receiveMessage()).order();
+    var got = assertInstanceOf(OrderResult.Ok.class, getter.receiveMessage()).order();
+    assertEquals(OrderStatus.ON_HOLD, got.status());
+    assertEquals(placed, got);
+    assertTrue(asker.receiveMessage());
+    assertEquals(List.of(Placed.class), classes(journal()));
   }
 
   @Test
   void a_cancel_sent_while_the_placement_is_in_flight_waits_and_is_answered_after_it() {
-    var answer = new CompletableFuture<CreditDecision>();
-    credit.answerWith(call -> answer);
+    var answer = new CompletableFuture<LedgerAnswer>();
+    ledger.answerPlacementsWith(request -> answer);
     var placer = testKit.<OrderResult>createTestProbe();
     var canceller = testKit.<OrderResult>createTestProbe();
     order.runCommand(new Place(newOrder(), "idem-1", "shop", placer.ref()));
 
-    var cancelling = order.runCommand(new Cancel("carol", "customer changed their mind", canceller.ref()));
+    order.runCommand(new Cancel("carol", "customer changed their mind", canceller.ref()));
 
-    assertTrue(cancelling.hasNoEvents());
-    canceller.expectNoMessage(Duration.ofMillis(200));
-
-    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of()));
+    assertEquals(List.of(), ledger.changes, "the cancel waits: the ledger is not asked yet");
+    answer.complete(verified());
 
     assertEquals(OrderStatus.VERIFIED,
-        assertInstanceOf(OrderResult.Ok.class, placer.receiveMessage(Duration.ofSeconds(5))).order().status());
+        assertInstanceOf(OrderResult.Ok.class, placer.receiveMessage()).order().status());
+    // Its first answer: it was not answered "not found" while the order did not exist yet.
     assertEquals(OrderStatus.CANCELLED,
-        assertInstanceOf(OrderResult.Ok.class, canceller.receiveMessage(Duration.ofSeconds(5))).order().status());
-    assertEquals(List.of(Placed.class, Cancelled.class), journal().stream().map(Object::getClass).toList());
+        assertInstanceOf(OrderResult.Ok.class, canceller.receiveMessage()).order().status());
+    assertEquals(List.of(change(OrderLedger.Change.CANCEL, "customer changed their mind", "carol")), ledger.changes);
+    assertEquals(List.of(Placed.class, Cancelled.class), classes(journal()));
     assertEquals(OrderStatus.CANCELLED, order.getState().status());
     assertRecoversToTheSameState();
   }
 
   @Test
-  void a_cancel_waiting_on_a_placement_that_fails_is_answered_not_found() {
-    var answer = new CompletableFuture<CreditDecision>();
-    credit.answerWith(call -> answer);
+  void requests_waiting_on_a_placement_that_fails_are_answered_as_for_a_missing_order() {
+    var answer = new CompletableFuture<LedgerAnswer>();
+    ledger.answerPlacementsWith(request -> answer);
     var placer = testKit.<OrderResult>createTestProbe();
     var canceller = testKit.<OrderResult>createTestProbe();
+    var getter = testKit.<OrderResult>createTestProbe();
+    var asker = testKit.<Boolean>createTestProbe();
     order.runCommand(new Place(newOrder(), "idem-1", "shop", placer.ref()));
     order.runCommand(new Cancel("carol", "changed mind", canceller.ref()));
+    order.runCommand(new Get(getter.ref()));
+    order.runCommand(new IsRecorded(asker.ref()));
 
     answer.completeExceptionally(new TimeoutException("Ask timed out"));
 
-    assertRejected(Rejection.Kind.UNAVAILABLE, placer.receiveMessage(Duration.ofSeconds(5)));
-    assertRejected(Rejection.Kind.NOT_FOUND, canceller.receiveMessage(Duration.ofSeconds(5)));
+    assertRejected(Rejection.Kind.UNAVAILABLE, placer.receiveMessage());
+    assertRejected(Rejection.Kind.NOT_FOUND, canceller.receiveMessage());
+    assertRejected(Rejection.Kind.NOT_FOUND, getter.receiveMessage());
+    assertFalse(asker.receiveMessage());
     assertEquals(List.of(), journal());
+    assertEquals(List.of(), ledger.changes);
+    assertEquals(List.of(), ledger.recorded);
   }
 
   @Test
-  void a_reservation_status_asked_while_the_placement_is_in_flight_is_answered_after_it() {
-    var answer = new CompletableFuture<CreditDecision>();
-    credit.answerWith(call -> answer);
-    var asker = testKit.<ReservationStatus>createTestProbe();
-    order.runCommand(new Place(newOrder(), "idem-1", "shop", testKit.<OrderResult>createTestProbe().ref()));
-    order.runCommand(new GetReservationStatus(asker.ref()));
+  void a_restore_sent_while_the_placement_is_in_flight_waits_and_stores_nothing_more() {
+    var answer = new CompletableFuture<LedgerAnswer>();
+    ledger.answerPlacementsWith(request -> answer);
+    var placer = testKit.<OrderResult>createTestProbe();
+    var restorer = testKit.<Done>createTestProbe();
+    order.runCommand(new Place(newOrder(), "idem-1", "shop", placer.ref()));
+    var request = ledger.placements.get(0).request();
+    order.runCommand(new Restore(request, held(List.of(OVER_LIMIT)), restorer.ref()));
 
-    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of()));
+    answer.complete(verified());
 
-    var status = asker.receiveMessage(Duration.ofSeconds(5));
-    assertEquals(ReservationStatus.State.RESERVING, status.state());
-    assertMoney("30.00", status.amount());
+    assertInstanceOf(OrderResult.Ok.class, placer.receiveMessage());
+    assertEquals(Done.getInstance(), restorer.receiveMessage());
+    assertEquals(List.of(Placed.class), classes(journal()));
+    assertEquals(OrderStatus.VERIFIED, order.getState().status(), "the placement's answer, not the restore's");
+    assertEquals(List.of(recorded(), recorded()), ledger.recorded);
+  }
+
+  // --- Healing: what the ledger asks and gives back ---------------------------------------------
+
+  @Test
+  void an_order_reports_recorded_only_once_it_has_stored_its_placement() {
+    var before = this.<Boolean>runFor(IsRecorded::new);
+    assertFalse(before.reply());
+    assertEquals(List.of(), before.events());
+
+    place(newOrder());
+
+    var after = this.<Boolean>runFor(IsRecorded::new);
+    assertTrue(after.reply());
+    assertEquals(List.of(), after.events());
+  }
+
+  @Test
+  void restoring_a_placement_the_order_lost_stores_the_ledgers_record_and_tells_the_ledger() {
+    var request = new PlacementRequest(orderId, newOrder(), AutomationRules.Outcome.NONE, "idem-1", newOrder().fingerprint(), "shop", T0);
+    var answer = held(List.of(OVER_LIMIT));
+    clock.advance(Duration.ofMinutes(5));
+
+    var result = this.<Done>runFor(r -> new Restore(request, answer, r));
+
+    assertEquals(Done.getInstance(), result.reply());
+    assertEquals(1, result.events().size());
+    var placed = assertInstanceOf(Placed.class, result.events().get(0));
+    assertEquals(orderId, placed.orderId());
+    assertEquals("cust-1", placed.customerId());
+    assertMoney("30.00", placed.total());
+    assertSameLines(newOrder().lines(), placed.lines());
+    assertEquals(OrderStatus.ON_HOLD, placed.status());
+    assertEquals(List.of(OVER_LIMIT), placed.holdReasons());
+    assertEquals("idem-1", placed.idempotencyKey());
+    assertEquals(newOrder().fingerprint(), placed.requestHash());
+    assertEquals("shop", placed.by());
+    assertEquals(T0, placed.at(), "placed when the ledger took it, not when it was restored");
+    assertNull(placed.invoiceId());
+    assertMoney("35.70", placed.grossTotal());
+    var state = result.state();
+    assertEquals(OrderStatus.ON_HOLD, state.status());
+    assertEquals(List.of(new OrderState.HistoryEntry(OrderStatus.ON_HOLD, T0, "shop", "placed and held")), state.history());
+    assertEquals(List.of(), ledger.placements, "the ledger is not asked again");
+    assertEquals(List.of(recorded()), ledger.recorded);
+    assertTrue(isRecorded());
+    assertRecoversToTheSameState();
+
+    // A retry of the placement now gets the restored answer.
+    var retry = run(r -> new Place(newOrder(), "idem-1", "shop", r));
+    var ok = assertInstanceOf(OrderResult.Ok.class, retry.reply());
+    assertTrue(ok.replayed());
+    assertEquals(OrderStatus.ON_HOLD, ok.order().status());
+    assertEquals(List.of(), retry.events());
+    assertEquals(List.of(), ledger.placements);
+  }
+
+  @Test
+  void restoring_a_verified_invoiced_placement_records_its_invoice() {
+    var request = new PlacementRequest(orderId, newOrder(), AutomationRules.Outcome.NONE, "idem-1", newOrder().fingerprint(), "shop", T0);
+
+    var result = this.<Done>runFor(r -> new Restore(request, verified(), r));
+
+    var placed = assertInstanceOf(Placed.class, result.events().get(0));
+    assertEquals(OrderStatus.VERIFIED, placed.status());
+    assertEquals(invoiceId(), placed.invoiceId());
+    assertEquals(INVOICE_NUMBER, placed.invoiceNumber());
+    assertEquals(invoiceId(), result.state().invoiceId());
+    assertEquals(INVOICE_NUMBER, result.state().invoiceNumber());
+  }
+
+  @Test
+  void restoring_an_order_that_has_its_placement_stores_nothing_and_tells_the_ledger_again() {
+    place(newOrder());
+    var before = order.getState();
+    var request = ledger.placements.get(0).request();
+
+    var result = this.<Done>runFor(r -> new Restore(request, held(List.of(OVER_LIMIT)), r));
+
+    assertEquals(Done.getInstance(), result.reply());
+    assertEquals(List.of(), result.events());
+    assertEquals(before, result.state());
+    assertEquals(OrderStatus.VERIFIED, result.state().status());
+    assertEquals(List.of(recorded(), recorded()), ledger.recorded);
   }
 
   // --- Approval ---------------------------------------------------------------------------------
 
   @Test
-  void approving_a_held_order_reserves_with_an_override_and_verifies_it() {
+  void approving_a_held_order_asks_the_ledger_and_records_the_override_and_the_invoice_it_issued() {
     placeOnHold();
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
+    ledger.answer(OrderLedger.Change.APPROVE, new LedgerAnswer.Accepted(OrderStatus.VERIFIED, List.of(),
+        List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), invoiceId(), "INV-2026-000007", null, false));
     var later = clock.advance(Duration.ofHours(1));
 
-    var result = order.<OrderResult>runCommand(r -> new Approve("alice", "known customer", r));
+    var result = run(r -> new Approve("alice", "known customer", r));
 
-    assertEquals(FakeCredit.reserve("acme", "cust-1", orderId, "30.00", "EUR", true, "alice"), credit.calls.get(1));
+    assertEquals(List.of(change(OrderLedger.Change.APPROVE, "known customer", "alice")), ledger.changes);
     var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
     assertEquals(OrderStatus.VERIFIED, view.status());
     assertEquals(new OrderState.Approval("alice", later, List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), "known customer"), view.approval());
-    assertEquals(1, result.events().size());
-    var approved = assertInstanceOf(Approved.class, result.events().get(0));
-    assertEquals("cust-1", approved.customerId());
-    assertEquals(List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), approved.overridden());
-    assertEquals("alice", approved.by());
-    assertEquals("known customer", approved.note());
-    assertEquals(later, approved.at());
+    assertEquals(invoiceId(), view.invoiceId());
+    assertEquals("INV-2026-000007", view.invoiceNumber());
+    assertEquals(later, view.updatedAt());
+    assertEquals(List.of(new Approved("cust-1", List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), "alice", "known customer", later,
+        invoiceId(), "INV-2026-000007")), result.events());
     var state = result.state();
     assertEquals(OrderStatus.VERIFIED, state.status());
     assertEquals("alice", state.approval().by());
+    assertEquals(invoiceId(), state.invoiceId());
+    assertEquals("INV-2026-000007", state.invoiceNumber());
     assertEquals(new OrderState.HistoryEntry(OrderStatus.VERIFIED, later, "alice", "approved, overriding CREDIT_LIMIT_EXCEEDED"),
         state.history().get(state.history().size() - 1));
-    assertEquals(ReservationStatus.State.RESERVING, reservationStatus().state());
     assertRecoversToTheSameState();
   }
 
   @Test
-  void approving_with_nothing_to_override_records_no_override() {
+  void approving_with_nothing_to_override_and_no_invoice_yet_records_neither() {
     placeOnHold();
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of()));
+    ledger.answer(OrderLedger.Change.APPROVE,
+        new LedgerAnswer.Accepted(OrderStatus.VERIFIED, List.of(), List.of(), null, null, null, false));
 
-    var result = order.<OrderResult>runCommand(r -> new Approve("alice", null, r));
+    var result = run(r -> new Approve("alice", null, r));
 
-    assertEquals(List.of(), assertInstanceOf(Approved.class, result.events().get(0)).overridden());
+    var approved = assertInstanceOf(Approved.class, result.events().get(0));
+    assertEquals(List.of(), approved.overridden());
+    assertNull(approved.invoiceId());
     assertEquals(List.of(), result.state().approval().overridden());
+    assertNull(result.state().invoiceId());
+    assertNull(result.state().invoiceNumber());
     assertEquals("approved", result.state().history().get(1).note());
   }
 
   @ParameterizedTest
   @EnumSource(value = OrderStatus.class, names = {"VERIFIED", "SHIPPED", "DELIVERED", "REJECTED", "CANCELLED"})
-  void approving_an_order_that_is_not_held_is_refused_with_its_status(OrderStatus status) {
+  void approving_an_order_that_is_not_held_is_refused_with_its_status_and_the_ledger_is_not_asked(OrderStatus status) {
     bringTo(status);
     var before = order.getState();
-    var callsBefore = credit.calls.size();
+    var changesBefore = List.copyOf(ledger.changes);
 
-    var result = order.<OrderResult>runCommand(r -> new Approve("alice", null, r));
+    var result = run(r -> new Approve("alice", null, r));
 
     assertIllegal(status, result.reply());
-    assertTrue(result.hasNoEvents());
+    assertEquals(List.of(), result.events());
     assertEquals(before, result.state());
-    assertEquals(callsBefore, credit.calls.size(), "the customer is not asked");
+    assertEquals(changesBefore, ledger.changes, "the ledger is not asked");
   }
 
   @Test
-  void approving_for_a_blocked_customer_is_unprocessable_and_the_order_stays_held() {
+  void an_approval_the_ledger_refuses_persists_nothing_and_the_order_stays_held() {
     placeOnHold();
-    credit.answer(new CreditDecision.Refused(CreditDecision.Reason.CUSTOMER_BLOCKED, "Customer cust-1 is blocked."));
+    var blocked = Rejection.of(Rejection.Kind.UNPROCESSABLE, "Customer cust-1 is blocked.");
+    ledger.answer(OrderLedger.Change.APPROVE, new LedgerAnswer.Refused(blocked));
+    var before = order.getState();
 
-    var result = order.<OrderResult>runCommand(r -> new Approve("alice", null, r));
+    var result = run(r -> new Approve("alice", null, r));
 
-    assertTrue(credit.calls.get(1).override());
-    var failed = assertRejected(Rejection.Kind.UNPROCESSABLE, result.reply());
-    assertEquals("Customer cust-1 is blocked.", failed.rejection().detail());
-    assertTrue(result.hasNoEvents());
+    assertEquals(List.of(change(OrderLedger.Change.APPROVE, null, "alice")), ledger.changes);
+    assertEquals(blocked, assertInstanceOf(OrderResult.Failed.class, result.reply()).rejection());
+    assertEquals(List.of(), result.events());
+    assertEquals(before, result.state());
     assertEquals(OrderStatus.ON_HOLD, result.state().status());
   }
 
   @Test
-  void an_approval_the_customer_does_not_answer_is_unavailable_and_can_be_retried() {
+  void an_approval_the_ledger_does_not_answer_is_unavailable_and_can_be_retried() {
     placeOnHold();
-    credit.answerWith(call -> CompletableFuture.failedFuture(new TimeoutException("Ask timed out")));
+    ledger.answerWith(OrderLedger.Change.APPROVE, call -> CompletableFuture.failedFuture(new TimeoutException("Ask timed out")));
 
-    var result = order.<OrderResult>runCommand(r -> new Approve("alice", null, r));
+    var result = run(r -> new Approve("alice", null, r));
 
     assertRejected(Rejection.Kind.UNAVAILABLE, result.reply());
-    assertTrue(result.hasNoEvents());
+    assertEquals(List.of(), result.events());
     assertEquals(OrderStatus.ON_HOLD, result.state().status());
 
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
-    var retry = order.<OrderResult>runCommand(r -> new Approve("alice", null, r));
+    ledger.answer(OrderLedger.Change.APPROVE, approvedAnswer());
+    var retry = run(r -> new Approve("alice", null, r));
     assertEquals(OrderStatus.VERIFIED, assertInstanceOf(OrderResult.Ok.class, retry.reply()).order().status());
+    assertEquals(List.of(Approved.class), classes(retry.events()));
+    assertEquals(2, ledger.changes.size());
   }
 
   @Test
-  void a_second_approval_while_one_is_in_progress_is_refused_as_in_progress() {
+  void a_change_while_another_is_in_progress_is_refused_as_in_progress_and_a_get_answers_meanwhile() {
     placeOnHold();
-    var answer = new CompletableFuture<CreditDecision>();
-    credit.answerWith(call -> answer);
+    var answer = new CompletableFuture<LedgerAnswer>();
+    ledger.answerWith(OrderLedger.Change.APPROVE, call -> answer);
     var approver = testKit.<OrderResult>createTestProbe();
     order.runCommand(new Approve("alice", "first", approver.ref()));
 
-    var second = order.<OrderResult>runCommand(r -> new Approve("bob", "second", r));
+    var second = run(r -> new Approve("bob", "second", r));
+    var reject = run(r -> new Reject("bob", "no", r));
+    var cancel = run(r -> new Cancel("bob", "no", r));
+    var get = run(Get::new);
 
     assertRejected(Rejection.Kind.IN_PROGRESS, second.reply());
-    assertTrue(second.hasNoEvents());
-    assertEquals(2, credit.calls.size(), "placement and one approval");
+    assertRejected(Rejection.Kind.IN_PROGRESS, reject.reply());
+    assertRejected(Rejection.Kind.IN_PROGRESS, cancel.reply());
+    assertEquals(List.of(), second.events());
+    assertEquals(List.of(), reject.events());
+    assertEquals(List.of(), cancel.events());
+    assertEquals(OrderStatus.ON_HOLD, assertInstanceOf(OrderResult.Ok.class, get.reply()).order().status());
+    assertEquals(List.of(change(OrderLedger.Change.APPROVE, "first", "alice")), ledger.changes, "one change asked");
 
-    answer.complete(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
+    answer.complete(approvedAnswer());
 
-    var ok = assertInstanceOf(OrderResult.Ok.class, approver.receiveMessage(Duration.ofSeconds(5)));
+    var ok = assertInstanceOf(OrderResult.Ok.class, approver.receiveMessage());
     assertEquals(OrderStatus.VERIFIED, ok.order().status());
     assertEquals("alice", ok.order().approval().by());
-    assertEquals(List.of(Placed.class, Approved.class), journal().stream().map(Object::getClass).toList());
+    assertEquals(List.of(Placed.class, Approved.class), classes(journal()));
   }
 
   // --- Every transition from every state --------------------------------------------------------
 
   /** The changes besides approval, with the states the domain allows each from (docs: order states). */
   enum Change {
-    REJECT(Rejected.class, OrderStatus.REJECTED, "fraud suspected", OrderStatus.ON_HOLD),
-    CANCEL(Cancelled.class, OrderStatus.CANCELLED, "customer withdrew", OrderStatus.VERIFIED, OrderStatus.ON_HOLD),
-    SHIP(Shipped.class, OrderStatus.SHIPPED, null, OrderStatus.VERIFIED),
-    DELIVER(Delivered.class, OrderStatus.DELIVERED, "signed by J. Doe", OrderStatus.SHIPPED);
+    REJECT(OrderLedger.Change.REJECT, OrderStatus.REJECTED, "fraud suspected", OrderStatus.ON_HOLD),
+    CANCEL(OrderLedger.Change.CANCEL, OrderStatus.CANCELLED, "customer withdrew", OrderStatus.VERIFIED, OrderStatus.ON_HOLD),
+    SHIP(OrderLedger.Change.SHIP, OrderStatus.SHIPPED, null, OrderStatus.VERIFIED),
+    DELIVER(null, OrderStatus.DELIVERED, "signed by J. Doe", OrderStatus.SHIPPED);
 
-    final Class<? extends Event> event;
+    /** What the ledger is asked; null: the ledger has no say. */
+    final OrderLedger.Change asks;
     final OrderStatus to;
     final String note;
     final Set<OrderStatus> from;
 
-    Change(Class<? extends Event> event, OrderStatus to, String note, OrderStatus... from) {
-      this.event = event;
+    Change(OrderLedger.Change asks, OrderStatus to, String note, OrderStatus... from) {
+      this.asks = asks;
       this.to = to;
       this.note = note;
       this.from = Set.of(from);
@@ -587,6 +805,16 @@ class OrderTest {
         case DELIVER -> new Deliver(by, note, replyTo);
       };
     }
+
+    /** The event this change records, by erin at {@code at}, of an order with the given invoice. */
+    Event event(Instant at, String invoiceId, String invoiceNumber) {
+      return switch (this) {
+        case REJECT -> new Rejected("cust-1", note, "erin", at);
+        case CANCEL -> new Cancelled("cust-1", invoiceId, note, "erin", at);
+        case SHIP -> new Shipped("DHL", "JD0001", "erin", at, invoiceId, invoiceNumber);
+        case DELIVER -> new Delivered(note, "erin", at);
+      };
+    }
   }
 
   static Stream<Arguments> allowedChanges() {
@@ -598,34 +826,37 @@ class OrderTest {
         .flatMap(c -> Arrays.stream(OrderStatus.values()).filter(s -> !c.from.contains(s)).map(s -> Arguments.of(c, s)));
   }
 
+  static Stream<Change> ledgerChanges() {
+    return Arrays.stream(Change.values()).filter(c -> c.asks != null);
+  }
+
   @ParameterizedTest(name = "{0} from {1}")
   @MethodSource("allowedChanges")
-  void an_allowed_change_persists_its_event_and_records_it_in_the_history(Change change, OrderStatus from) {
+  void an_allowed_change_is_decided_by_the_ledger_then_persisted_and_recorded_in_the_history(Change change, OrderStatus from) {
     bringTo(from);
     var historyBefore = order.getState().history();
+    var changesBefore = new ArrayList<>(ledger.changes);
     var later = clock.advance(Duration.ofHours(2));
 
-    var result = order.<OrderResult>runCommand(r -> change.command("erin", r));
+    var result = run(r -> change.command("erin", r));
 
+    // Held orders have no invoice (the default answers); verified ones got theirs at placement.
+    String invoiceId = from == OrderStatus.ON_HOLD ? null : invoiceId();
+    String invoiceNumber = from == OrderStatus.ON_HOLD ? null : INVOICE_NUMBER;
+    var expectedChanges = new ArrayList<>(changesBefore);
+    if (change.asks != null) {
+      expectedChanges.add(change(change.asks, change.note, "erin"));
+    }
+    assertEquals(expectedChanges, ledger.changes);
     var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
     assertEquals(change.to, view.status());
     assertEquals(later, view.updatedAt());
-    assertEquals(1, result.events().size());
-    var event = result.events().get(0);
-    assertInstanceOf(change.event, event);
-    if (event instanceof Rejected e) {
-      assertEquals(List.of("cust-1", "fraud suspected", "erin", later), Arrays.asList(e.customerId(), e.reason(), e.by(), e.at()));
-    } else if (event instanceof Cancelled e) {
-      assertEquals(List.of("cust-1", "customer withdrew", "erin", later), Arrays.asList(e.customerId(), e.reason(), e.by(), e.at()));
-    } else if (event instanceof Shipped e) {
-      assertEquals(List.of("DHL", "JD0001", "erin", later), Arrays.asList(e.carrier(), e.trackingNumber(), e.by(), e.at()));
-    } else if (event instanceof Delivered e) {
-      assertEquals(List.of("signed by J. Doe", "erin", later), Arrays.asList(e.note(), e.by(), e.at()));
-    }
+    assertEquals(List.of(change.event(later, invoiceId, invoiceNumber)), result.events());
     var expectedHistory = new ArrayList<>(historyBefore);
     expectedHistory.add(new OrderState.HistoryEntry(change.to, later, "erin", change.note));
     assertEquals(expectedHistory, result.state().history());
     assertEquals(change.to, result.state().status());
+    assertEquals(invoiceId, result.state().invoiceId());
     if (change == Change.SHIP) {
       assertEquals(new OrderState.Shipment("DHL", "JD0001", later), result.state().shipment());
     }
@@ -634,47 +865,185 @@ class OrderTest {
 
   @ParameterizedTest(name = "{0} from {1}")
   @MethodSource("refusedChanges")
-  void a_change_not_allowed_from_the_current_status_is_refused_with_that_status(Change change, OrderStatus from) {
+  void a_change_not_allowed_from_the_current_status_is_refused_with_that_status_and_nothing_is_asked(Change change, OrderStatus from) {
     bringTo(from);
     var before = order.getState();
+    var changesBefore = List.copyOf(ledger.changes);
 
-    var result = order.<OrderResult>runCommand(r -> change.command("erin", r));
+    var result = run(r -> change.command("erin", r));
 
     assertIllegal(from, result.reply());
-    assertTrue(result.hasNoEvents());
+    assertEquals(List.of(), result.events());
+    assertEquals(before, result.state());
+    assertEquals(changesBefore, ledger.changes, "the ledger is not asked");
+  }
+
+  @ParameterizedTest
+  @MethodSource("ledgerChanges")
+  void a_change_the_ledger_refuses_is_answered_with_its_refusal_and_persists_nothing(Change change) {
+    bringTo(change.from.iterator().next());
+    var before = order.getState();
+    var refusal = Rejection.of(Rejection.Kind.NOT_FOUND, "The customer's account has no such order.");
+    ledger.answer(change.asks, new LedgerAnswer.Refused(refusal));
+
+    var result = run(r -> change.command("erin", r));
+
+    assertEquals(refusal, assertInstanceOf(OrderResult.Failed.class, result.reply()).rejection());
+    assertEquals(change(change.asks, change.note, "erin"), ledger.changes.get(ledger.changes.size() - 1));
+    assertEquals(List.of(), result.events());
     assertEquals(before, result.state());
   }
 
+  @ParameterizedTest
+  @MethodSource("ledgerChanges")
+  void a_change_the_ledger_does_not_answer_is_unavailable_and_leaves_the_order_unchanged(Change change) {
+    bringTo(change.from.iterator().next());
+    var before = order.getState();
+    ledger.answerWith(change.asks, call -> CompletableFuture.failedFuture(new TimeoutException("Ask timed out")));
+
+    var result = run(r -> change.command("erin", r));
+
+    assertRejected(Rejection.Kind.UNAVAILABLE, result.reply());
+    assertEquals(List.of(), result.events());
+    assertEquals(before, result.state());
+    // Nothing is left pending: the same change goes through once the ledger answers.
+    ledger.answerWith(change.asks, FakeLedger::defaultChange);
+    var retry = run(r -> change.command("erin", r));
+    assertEquals(change.to, assertInstanceOf(OrderResult.Ok.class, retry.reply()).order().status());
+    assertEquals(1, retry.events().size());
+  }
+
   @Test
-  void every_command_on_a_missing_order_is_not_found_and_persists_nothing() {
+  void every_command_on_a_missing_order_is_not_found_persists_nothing_and_asks_nothing() {
     List<Function<ActorRef<OrderResult>, Command>> commands = List.of(
         Get::new,
         r -> new Approve("alice", null, r),
         r -> Change.REJECT.command("alice", r),
         r -> Change.CANCEL.command("alice", r),
         r -> Change.SHIP.command("alice", r),
-        r -> Change.DELIVER.command("alice", r));
+        r -> Change.DELIVER.command("alice", r),
+        r -> new RecordPaymentStatus(PaymentStatus.PAID, r));
 
     for (var command : commands) {
-      var result = order.runCommand(command);
+      var result = run(command);
       assertRejected(Rejection.Kind.NOT_FOUND, result.reply());
-      assertTrue(result.hasNoEvents());
+      assertEquals(List.of(), result.events());
     }
+    assertFalse(isRecorded());
     assertFalse(order.getState().exists());
-    assertEquals(List.of(), credit.calls);
+    assertEquals(List.of(), ledger.placements);
+    assertEquals(List.of(), ledger.changes);
+    assertEquals(List.of(), ledger.recorded);
   }
+
+  // --- Invoices through the ledger --------------------------------------------------------------
+
+  @Test
+  void shipping_records_the_invoice_the_ledger_issued_on_shipment() {
+    // A tenant that invoices on shipment: the placement brings no invoice.
+    ledger.answerPlacements(new LedgerAnswer.Accepted(
+        OrderStatus.VERIFIED, List.of(), List.of(), null, null, new BigDecimal("35.70"), false));
+    place(newOrder());
+    assertNull(order.getState().invoiceId());
+    ledger.answer(OrderLedger.Change.SHIP, new LedgerAnswer.Accepted(
+        OrderStatus.SHIPPED, List.of(), List.of(), invoiceId(), "INV-2026-000042", null, false));
+    var later = clock.advance(Duration.ofDays(1));
+
+    var result = run(r -> new Ship("bob", "UPS", "1Z999", r));
+
+    assertEquals(List.of(new Shipped("UPS", "1Z999", "bob", later, invoiceId(), "INV-2026-000042")), result.events());
+    var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
+    assertEquals(invoiceId(), view.invoiceId());
+    assertEquals("INV-2026-000042", view.invoiceNumber());
+    assertEquals(invoiceId(), result.state().invoiceId());
+    assertEquals("INV-2026-000042", result.state().invoiceNumber());
+    assertRecoversToTheSameState();
+  }
+
+  @Test
+  void shipping_an_order_invoiced_at_placement_keeps_its_invoice_when_the_ledger_issues_none() {
+    place(newOrder());
+    ledger.answer(OrderLedger.Change.SHIP,
+        new LedgerAnswer.Accepted(OrderStatus.SHIPPED, List.of(), List.of(), null, null, null, false));
+
+    var result = run(r -> new Ship("bob", "UPS", "1Z999", r));
+
+    var shipped = assertInstanceOf(Shipped.class, result.events().get(0));
+    assertNull(shipped.invoiceId());
+    assertEquals(OrderStatus.SHIPPED, result.state().status());
+    assertEquals(invoiceId(), result.state().invoiceId());
+    assertEquals(INVOICE_NUMBER, result.state().invoiceNumber());
+    assertRecoversToTheSameState();
+  }
+
+  @Test
+  void cancelling_an_invoiced_order_names_the_invoice_the_ledger_voided_or_credited() {
+    place(newOrder());
+
+    var result = run(r -> new Cancel("carol", "customer withdrew", r));
+
+    var cancelled = assertInstanceOf(Cancelled.class, result.events().get(0));
+    assertEquals(invoiceId(), cancelled.invoiceId());
+    assertEquals(List.of(change(OrderLedger.Change.CANCEL, "customer withdrew", "carol")), ledger.changes);
+    assertEquals(OrderStatus.CANCELLED, result.state().status());
+    assertEquals(invoiceId(), result.state().invoiceId());
+  }
+
+  // --- Payment status ---------------------------------------------------------------------------
+
+  @Test
+  void a_new_payment_status_is_stored_and_the_order_answered() {
+    place(newOrder());
+    var historyBefore = order.getState().history();
+    var t1 = clock.advance(Duration.ofDays(3));
+
+    var partly = run(r -> new RecordPaymentStatus(PaymentStatus.PARTIALLY_PAID, r));
+
+    var view = assertInstanceOf(OrderResult.Ok.class, partly.reply()).order();
+    assertEquals(PaymentStatus.PARTIALLY_PAID, view.paymentStatus());
+    assertEquals(OrderStatus.VERIFIED, view.status());
+    assertEquals(t1, view.updatedAt());
+    assertEquals(List.of(new PaymentStatusChanged(PaymentStatus.PARTIALLY_PAID, t1)), partly.events());
+    assertEquals(historyBefore, partly.state().history(), "the fulfilment history is not the payments'");
+
+    var t2 = clock.advance(Duration.ofDays(1));
+    var paid = run(r -> new RecordPaymentStatus(PaymentStatus.PAID, r));
+
+    assertEquals(List.of(new PaymentStatusChanged(PaymentStatus.PAID, t2)), paid.events());
+    assertEquals(PaymentStatus.PAID, paid.state().paymentStatus());
+    assertEquals(List.of(), ledger.changes, "told by the ledger, not asked of it");
+    assertRecoversToTheSameState();
+  }
+
+  @Test
+  void the_payment_status_the_order_already_has_is_answered_and_stores_nothing() {
+    place(newOrder());
+    var before = order.getState();
+    clock.advance(Duration.ofDays(1));
+
+    var result = run(r -> new RecordPaymentStatus(PaymentStatus.UNPAID, r));
+
+    var view = assertInstanceOf(OrderResult.Ok.class, result.reply()).order();
+    assertEquals(PaymentStatus.UNPAID, view.paymentStatus());
+    assertEquals(T0, view.updatedAt());
+    assertEquals(List.of(), result.events());
+    assertEquals(before, result.state());
+  }
+
+  // --- History, journal, recovery ---------------------------------------------------------------
 
   @Test
   void the_history_records_every_status_with_who_and_why() {
     placeOnHold();
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
+    ledger.answer(OrderLedger.Change.APPROVE, new LedgerAnswer.Accepted(OrderStatus.VERIFIED, List.of(),
+        List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), invoiceId(), INVOICE_NUMBER, null, false));
     var t1 = clock.advance(Duration.ofHours(1));
-    order.<OrderResult>runCommand(r -> new Approve("alice", "known customer", r));
+    run(r -> new Approve("alice", "known customer", r));
     var t2 = clock.advance(Duration.ofHours(1));
-    order.<OrderResult>runCommand(r -> new Ship("bob", "UPS", "1Z999", r));
+    run(r -> new Ship("bob", "UPS", "1Z999", r));
     var t3 = clock.advance(Duration.ofDays(2));
 
-    var result = order.<OrderResult>runCommand(r -> new Deliver("dave", "left at the door", r));
+    var result = run(r -> new Deliver("dave", "left at the door", r));
 
     var expected = List.of(
         new OrderState.HistoryEntry(OrderStatus.ON_HOLD, T0, "shop", "placed and held"),
@@ -683,49 +1052,30 @@ class OrderTest {
         new OrderState.HistoryEntry(OrderStatus.DELIVERED, t3, "dave", "left at the door"));
     assertEquals(expected, assertInstanceOf(OrderResult.Ok.class, result.reply()).order().history());
     assertEquals(expected, result.state().history());
-    var get = order.<OrderResult>runCommand(Get::new);
+    var get = run(Get::new);
     assertEquals(expected, assertInstanceOf(OrderResult.Ok.class, get.reply()).order().history());
-    assertTrue(get.hasNoEvents());
+    assertEquals(List.of(), get.events());
+    assertEquals(List.of(Placed.class, Approved.class, Shipped.class, Delivered.class), classes(journal()));
     assertRecoversToTheSameState();
   }
 
-  // --- Reservation status -----------------------------------------------------------------------
-
   @Test
-  void a_missing_order_reports_its_reservation_as_unknown() {
-    var result = order.<ReservationStatus>runCommand(GetReservationStatus::new);
+  void order_events_are_not_tagged() throws Exception {
+    place(newOrder());
+    ship();
+    run(r -> new Deliver("dave", "signed", r));
+    assertEquals(3, journal().size());
 
-    assertEquals(ReservationStatus.State.UNKNOWN, result.reply().state());
-    assertTrue(result.hasNoEvents());
+    for (int bucket = 0; bucket < SETTINGS.tagBuckets(); bucket++) {
+      assertEquals(List.of(), eventsTagged("order-" + bucket), "events under order-" + bucket);
+    }
   }
-
-  @ParameterizedTest
-  @EnumSource(value = OrderStatus.class, names = {"VERIFIED", "SHIPPED", "DELIVERED"})
-  void an_order_that_holds_credit_reports_reserving_its_total(OrderStatus status) {
-    bringTo(status);
-
-    var reservation = reservationStatus();
-
-    assertEquals(ReservationStatus.State.RESERVING, reservation.state());
-    assertMoney("30.00", reservation.amount());
-  }
-
-  @ParameterizedTest
-  @EnumSource(value = OrderStatus.class, names = {"ON_HOLD", "REJECTED", "CANCELLED"})
-  void an_order_that_holds_no_credit_reports_not_reserving(OrderStatus status) {
-    bringTo(status);
-
-    assertEquals(ReservationStatus.State.NOT_RESERVING, reservationStatus().state());
-  }
-
-  // --- Recovery from a snapshot -------------------------------------------------------------------
 
   @Test
   void recovery_from_a_snapshot_and_the_events_after_it_gives_the_same_state() {
     startOrder("acme", new OrderSettings(100, 4, 2, Duration.ofSeconds(3), 1000, 8, Map.of("acme", RULES)));
     placeOnHold();
-    credit.answer(new CreditDecision.Reserved(new BigDecimal("30.00"), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED)));
-    order.<OrderResult>runCommand(r -> new Approve("alice", "known customer", r));
+    run(r -> new Approve("alice", "known customer", r));
     ship();
 
     var snapshots = order.snapshotTestKit().orElseThrow().persistedInStorage("Order|" + entityId);
@@ -734,72 +1084,145 @@ class OrderTest {
     var state = order.getState();
     assertEquals(OrderStatus.SHIPPED, state.status());
     assertEquals("alice", state.approval().by());
+    assertEquals(invoiceId(), state.invoiceId());
     assertEquals(3, state.history().size());
+  }
+
+  // --- The fake ledger --------------------------------------------------------------------------
+
+  /**
+   * A customer ledger whose answers each test sets, recording every call. By default it takes
+   * every order VERIFIED and invoices it at once (gross = total + 19% tax), and accepts every
+   * change: approval and shipment with the order's invoice, rejection and cancellation without.
+   */
+  static final class FakeLedger implements OrderLedger {
+
+    record Placing(String tenantId, PlacementRequest request) {}
+
+    record Changing(String tenantId, String customerId, String orderId, OrderLedger.Change change, String reason, String by) {}
+
+    record Recorded(String tenantId, String customerId, String orderId) {}
+
+    final List<Placing> placements = new CopyOnWriteArrayList<>();
+    final List<Changing> changes = new CopyOnWriteArrayList<>();
+    final List<Recorded> recorded = new CopyOnWriteArrayList<>();
+    private volatile Function<PlacementRequest, CompletionStage<LedgerAnswer>> placing =
+        request -> CompletableFuture.completedFuture(verified(request.orderId(), request.order().total()));
+    private final Map<OrderLedger.Change, Function<Changing, CompletionStage<LedgerAnswer>>> changing =
+        new EnumMap<>(OrderLedger.Change.class);
+
+    void answerPlacements(LedgerAnswer answer) {
+      answerPlacementsWith(request -> CompletableFuture.completedFuture(answer));
+    }
+
+    void answerPlacementsWith(Function<PlacementRequest, CompletionStage<LedgerAnswer>> answers) {
+      this.placing = answers;
+    }
+
+    void answer(OrderLedger.Change change, LedgerAnswer answer) {
+      answerWith(change, call -> CompletableFuture.completedFuture(answer));
+    }
+
+    synchronized void answerWith(OrderLedger.Change change, Function<Changing, CompletionStage<LedgerAnswer>> answers) {
+      changing.put(change, answers);
+    }
+
+    static CompletionStage<LedgerAnswer> defaultChange(Changing call) {
+      var invoiced = call.change() == OrderLedger.Change.APPROVE || call.change() == OrderLedger.Change.SHIP
+          || call.change() == OrderLedger.Change.INVOICE;
+      var status = switch (call.change()) {
+        case APPROVE -> OrderStatus.VERIFIED;
+        case REJECT -> OrderStatus.REJECTED;
+        case CANCEL -> OrderStatus.CANCELLED;
+        case SHIP -> OrderStatus.SHIPPED;
+        case INVOICE -> OrderStatus.VERIFIED;
+      };
+      return CompletableFuture.completedFuture(new LedgerAnswer.Accepted(status, List.of(), List.of(),
+          invoiced ? InvoiceIds.forOrder(call.orderId()) : null, invoiced ? INVOICE_NUMBER : null, null, false));
+    }
+
+    @Override
+    public CompletionStage<LedgerAnswer> place(String tenantId, PlacementRequest request) {
+      placements.add(new Placing(tenantId, request));
+      return placing.apply(request);
+    }
+
+    @Override
+    public CompletionStage<LedgerAnswer> change(
+        String tenantId, String customerId, String orderId, OrderLedger.Change change, String reason, String by) {
+      var call = new Changing(tenantId, customerId, orderId, change, reason, by);
+      changes.add(call);
+      Function<Changing, CompletionStage<LedgerAnswer>> answers;
+      synchronized (this) {
+        answers = changing.getOrDefault(change, FakeLedger::defaultChange);
+      }
+      return answers.apply(call);
+    }
+
+    @Override
+    public void recorded(String tenantId, String customerId, String orderId) {
+      recorded.add(new Recorded(tenantId, customerId, orderId));
+    }
   }
 
   // --- Helpers ----------------------------------------------------------------------------------
 
-  /** A customer account whose answers each test sets, recording every question. */
-  static final class FakeCredit implements CustomerCredit {
+  /** What a command did: its answer, the events it persisted, the state after them. */
+  private record Outcome<R>(R reply, List<Object> events, OrderState state) {}
 
-    record Call(String method, String tenantId, String customerId, String orderId, BigDecimal amount, String currency,
-        boolean override, String by) {
-
-      /** Amounts by value, not scale: 30.0 and 30.00 are one call. */
-      @Override
-      public boolean equals(Object o) {
-        return o instanceof Call c && method.equals(c.method) && tenantId.equals(c.tenantId) && customerId.equals(c.customerId)
-            && java.util.Objects.equals(orderId, c.orderId) && amount.compareTo(c.amount) == 0 && currency.equals(c.currency)
-            && override == c.override && java.util.Objects.equals(by, c.by);
-      }
-
-      @Override
-      public int hashCode() {
-        return java.util.Objects.hash(method, tenantId, customerId, orderId, currency, override, by);
-      }
-    }
-
-    static Call reserve(String tenantId, String customerId, String orderId, String amount, String currency, boolean override,
-        String by) {
-      return new Call("reserve", tenantId, customerId, orderId, new BigDecimal(amount), currency, override, by);
-    }
-
-    static Call check(String tenantId, String customerId, String amount, String currency) {
-      return new Call("check", tenantId, customerId, null, new BigDecimal(amount), currency, false, null);
-    }
-
-    final List<Call> calls = new CopyOnWriteArrayList<>();
-    /** By default the credit covers every order. */
-    private volatile Function<Call, CompletionStage<CreditDecision>> answers = call -> CompletableFuture.completedFuture(
-        call.method().equals("reserve")
-            ? new CreditDecision.Reserved(call.amount(), List.of())
-            : new CreditDecision.NotReserved(List.of(), new BigDecimal("10000.00")));
-
-    void answer(CreditDecision decision) {
-      answerWith(call -> CompletableFuture.completedFuture(decision));
-    }
-
-    void answerWith(Function<Call, CompletionStage<CreditDecision>> answers) {
-      this.answers = answers;
-    }
-
-    @Override
-    public CompletionStage<CreditDecision> reserve(
-        String tenantId, String customerId, String orderId, BigDecimal amount, String currency, boolean override, String by) {
-      var call = new Call("reserve", tenantId, customerId, orderId, amount, currency, override, by);
-      calls.add(call);
-      return answers.apply(call);
-    }
-
-    @Override
-    public CompletionStage<CreditDecision> check(String tenantId, String customerId, BigDecimal amount, String currency) {
-      var call = new Call("check", tenantId, customerId, null, amount, currency, false, null);
-      calls.add(call);
-      return answers.apply(call);
-    }
+  /**
+   * Runs a command and waits for the order's write behind its answer: a placement answers before
+   * it persists, and asking the order's state waits for that write.
+   */
+  private Outcome<OrderResult> run(Function<ActorRef<OrderResult>, Command> command) {
+    return runFor(command);
   }
 
-  /** Two lines, 2 x 12.50 + 1 x 5.00 = 30.00 EUR; matches none of the rules. */
+  private <R> Outcome<R> runFor(Function<ActorRef<R>, Command> command) {
+    int before = journal().size();
+    R reply = order.<R>runCommand(command::apply).reply();
+    OrderState state = order.getState();
+    List<Object> journal = journal();
+    return new Outcome<>(reply, List.copyOf(journal.subList(before, journal.size())), state);
+  }
+
+  private String invoiceId() {
+    return InvoiceIds.forOrder(orderId);
+  }
+
+  private FakeLedger.Recorded recorded() {
+    return new FakeLedger.Recorded(tenantId, "cust-1", orderId);
+  }
+
+  private FakeLedger.Changing change(OrderLedger.Change change, String reason, String by) {
+    return new FakeLedger.Changing(tenantId, "cust-1", orderId, change, reason, by);
+  }
+
+  /** The ledger's answer to an order it verifies and invoices at once. */
+  private LedgerAnswer.Accepted verified() {
+    return verified(orderId, newOrder().total());
+  }
+
+  private static LedgerAnswer.Accepted verified(String orderId, BigDecimal total) {
+    return new LedgerAnswer.Accepted(OrderStatus.VERIFIED, List.of(), List.of(), InvoiceIds.forOrder(orderId), INVOICE_NUMBER,
+        gross(total), false);
+  }
+
+  /** The ledger's answer to an order it holds: no invoice. */
+  private static LedgerAnswer.Accepted held(List<HoldReason> reasons) {
+    return new LedgerAnswer.Accepted(OrderStatus.ON_HOLD, reasons, List.of(), null, null, new BigDecimal("35.70"), false);
+  }
+
+  private LedgerAnswer.Accepted approvedAnswer() {
+    return new LedgerAnswer.Accepted(OrderStatus.VERIFIED, List.of(), List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), invoiceId(),
+        INVOICE_NUMBER, null, false);
+  }
+
+  private static BigDecimal gross(BigDecimal net) {
+    return net.multiply(new BigDecimal("1.19")).setScale(2, RoundingMode.HALF_UP);
+  }
+
+  /** Two lines, 2 x 12.50 + 1 x 5.00 = 30.00 EUR (35.70 gross); matches none of the rules. */
   private static NewOrder newOrder() {
     return newOrder("12.50");
   }
@@ -826,32 +1249,37 @@ class OrderTest {
   }
 
   private void place(NewOrder request) {
-    var result = order.<OrderResult>runCommand(r -> new Place(request, "idem-1", "shop", r));
-    assertInstanceOf(OrderResult.Ok.class, result.reply());
+    assertInstanceOf(OrderResult.Ok.class, run(r -> new Place(request, "idem-1", "shop", r)).reply());
   }
 
   private void placeOnHold() {
-    credit.answer(new CreditDecision.NotReserved(List.of(CreditIssue.CREDIT_LIMIT_EXCEEDED), new BigDecimal("10.00")));
+    ledger.answerPlacements(held(List.of(OVER_LIMIT)));
     place(newOrder());
     assertEquals(OrderStatus.ON_HOLD, order.getState().status());
   }
 
   private void ship() {
-    assertInstanceOf(OrderResult.Ok.class, order.<OrderResult>runCommand(r -> new Ship("bob", "DHL", "JD0001", r)).reply());
+    assertInstanceOf(OrderResult.Ok.class, run(r -> new Ship("bob", "DHL", "JD0001", r)).reply());
   }
 
-  /** Drives the order to a status along the state machine. */
+  private boolean isRecorded() {
+    var result = this.<Boolean>runFor(IsRecorded::new);
+    assertEquals(List.of(), result.events());
+    return result.reply();
+  }
+
+  /** Drives the order to a status along the state machine, through the fake ledger's default answers. */
   private void bringTo(OrderStatus status) {
     switch (status) {
       case VERIFIED -> place(newOrder());
       case ON_HOLD -> placeOnHold();
       case REJECTED -> {
         placeOnHold();
-        order.<OrderResult>runCommand(r -> new Reject("carol", "no", r));
+        run(r -> new Reject("carol", "no", r));
       }
       case CANCELLED -> {
         place(newOrder());
-        order.<OrderResult>runCommand(r -> new Cancel("carol", "no", r));
+        run(r -> new Cancel("carol", "no", r));
       }
       case SHIPPED -> {
         place(newOrder());
@@ -860,25 +1288,20 @@ class OrderTest {
       case DELIVERED -> {
         place(newOrder());
         ship();
-        order.<OrderResult>runCommand(r -> new Deliver("dave", null, r));
+        run(r -> new Deliver("dave", null, r));
       }
     }
     assertEquals(status, order.getState().status());
   }
 
-  private ReservationStatus reservationStatus() {
-    var result = order.<ReservationStatus>runCommand(GetReservationStatus::new);
-    assertTrue(result.hasNoEvents());
-    return result.reply();
-  }
-
   private void assertNewPlacementWorks() {
-    credit.answerWith(call -> CompletableFuture.completedFuture(new CreditDecision.Reserved(call.amount(), List.of())));
-    var retry = order.<OrderResult>runCommand(r -> new Place(newOrder(), "idem-1", "shop", r));
+    ledger.answerPlacementsWith(request -> CompletableFuture.completedFuture(verified(request.orderId(), request.order().total())));
+    var retry = run(r -> new Place(newOrder(), "idem-1", "shop", r));
     var ok = assertInstanceOf(OrderResult.Ok.class, retry.reply());
     assertFalse(ok.replayed());
     assertEquals(OrderStatus.VERIFIED, ok.order().status());
-    assertEquals(1, retry.events().size());
+    assertEquals(List.of(Placed.class), classes(retry.events()));
+    assertEquals(List.of(recorded()), ledger.recorded);
   }
 
   private List<Object> journal() {
@@ -902,8 +1325,16 @@ class OrderTest {
     assertEquals(before, after);
   }
 
-  private static List<String> codes(List<HoldReason> reasons) {
-    return reasons.stream().map(HoldReason::code).toList();
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<Class<?>> classes(List<?> events) {
+    return events.stream().<Class<?>>map(Object::getClass).toList();
   }
 
   private static void assertSameLines(List<OrderLine> expected, List<OrderLine> actual) {

@@ -10,6 +10,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.o2c.infra.O2cConfig;
 import dev.o2c.infra.Rejection;
 import dev.o2c.payment.Payment.Allocate;
+import dev.o2c.payment.Payment.Attribute;
+import dev.o2c.payment.Payment.Attributed;
 import dev.o2c.payment.Payment.Command;
 import dev.o2c.payment.Payment.Event;
 import dev.o2c.payment.Payment.Get;
@@ -32,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +43,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.NoOffset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.query.javadsl.PersistenceTestKitReadJournal;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -50,8 +55,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The payment entity against a fake account side whose answers the test controls: receiving
  * (unattributed, attributed, account failures, retries, bank-reference duplicates, requests in
- * flight), healing, manual allocation and unallocation, reversal, outcomes the account reports,
- * tags and recovery.
+ * flight; the answer going out before the outcome is stored), attribution after receiving,
+ * healing, manual allocation and unallocation, reversal, outcomes the account reports, tags and
+ * recovery.
  */
 class PaymentTest {
 
@@ -132,7 +138,7 @@ class PaymentTest {
   // --- Receiving: attributed ----------------------------------------------------------------------
 
   @Test
-  void an_attributed_payment_is_received_first_then_applied_and_answered_once_the_outcome_is_recorded() {
+  void an_attributed_payment_is_received_first_then_applied_and_answered_with_the_accounts_outcome() {
     var answer = new CompletableFuture<PaymentLedgerResult>();
     accounts.answer(answer);
     var p = newPayment(null, "100.00", "BR-1", "INV-2026-000001");
@@ -155,8 +161,8 @@ class PaymentTest {
     answer.complete(new PaymentLedgerResult.Ok(applied));
 
     var ok = assertInstanceOf(PaymentResult.Ok.class, probe.receiveMessage());
-    assertEquals(List.of(received, new OutcomeRecorded("cust-1", applied, at)), journal(),
-        "the outcome is persisted by the time the answer arrives");
+    payment.getState(); // answered once the write of the outcome is under way: the state is read after it
+    assertEquals(List.of(received, new OutcomeRecorded("cust-1", applied, at)), journal(), "the outcome is stored behind the answer");
     assertFalse(ok.replayed());
     assertFalse(ok.duplicate());
     var view = ok.payment();
@@ -271,6 +277,195 @@ class PaymentTest {
     assertEquals(PaymentEntry.PaymentStatus.UNAPPLIED, okView(healed.reply()).status());
     assertTrue(healed.hasNoEvents());
     assertEquals(List.of(), accounts.calls);
+  }
+
+  /**
+   * The account's write is the durable record of what a payment did: the answer goes out as soon
+   * as the account answered, and the payment's own copy of the outcome is stored behind it. Held
+   * up here by a journal that does not complete the write until the test lets it.
+   */
+  @Test
+  void the_answer_to_a_receive_goes_out_before_the_outcome_is_stored() throws Exception {
+    var p = newPayment(null, "100.00", null, "INV-2026-000001");
+    var applied = entry("100.00", List.of(allocation("inv_1", "INV-2026-000001", "100.00", Rule.REFERENCE, "INV-2026-000001")),
+        "0.00", 0, false);
+    accounts.answer(CompletableFuture.completedFuture(new PaymentLedgerResult.Ok(applied)));
+    var outcomeWrite = new CountDownLatch(1);
+    var writing = new CountDownLatch(1);
+    payment.persistenceTestKit().withPolicy((persistenceId, operation) -> {
+      if (persistenceId.equals("Payment|" + entityId) && operation instanceof WriteEvents write
+          && write.getBatch().stream().anyMatch(e -> e instanceof OutcomeRecorded)) {
+        writing.countDown();
+        try {
+          outcomeWrite.await(10, TimeUnit.SECONDS); // a safety net: the test releases it
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return ProcessingSuccess.getInstance();
+    });
+    try {
+      var probe = testKit.<PaymentResult>createTestProbe();
+
+      payment.runCommand(new Receive(p, "cust-1", Attribution.GIVEN, "key-1", "api", probe.ref()));
+
+      var ok = assertInstanceOf(PaymentResult.Ok.class, probe.receiveMessage());
+      assertTrue(writing.await(10, TimeUnit.SECONDS), "the outcome's write was started");
+      assertEquals(PaymentEntry.PaymentStatus.APPLIED, ok.payment().status());
+      assertEquals(applied.allocations(), ok.payment().allocations());
+      assertEquals(List.of(Received.class), journal().stream().map(Object::getClass).toList(), "not stored yet when answered");
+
+      outcomeWrite.countDown();
+
+      assertEquals(applied, payment.getState().outcome());
+      assertEquals(List.of(Received.class, OutcomeRecorded.class), journal().stream().map(Object::getClass).toList());
+      var retry = payment.<PaymentResult>runCommand(r -> new Receive(p, "cust-1", Attribution.GIVEN, "key-1", "api", r));
+      assertEquals(ok.payment(), okView(retry.reply()), "a retry gets the answer the stored outcome gives");
+      assertTrue(retry.hasNoEvents());
+    } finally {
+      outcomeWrite.countDown();
+      payment.persistenceTestKit().resetPolicy();
+    }
+  }
+
+  // --- Attribution after receiving -----------------------------------------------------------------
+
+  @Test
+  void an_unattributed_payment_is_attributed_and_applied_by_the_accounts_rules() throws Exception {
+    var p = newPayment(null, "45.00", null, "PO-4711");
+    payment.<PaymentResult>runCommand(r -> new Receive(p, null, Attribution.NONE, "key-1", "bank-feed", r));
+    var applied = entry("45.00", List.of(allocation("inv_4", "INV-2026-000004", "45.00", Rule.REFERENCE, "PO-4711")), "0.00", 0, false);
+    accounts.answer(CompletableFuture.completedFuture(new PaymentLedgerResult.Ok(applied)));
+    var attribution = new Attribution(Attribution.Method.REFERENCE, "po-4711");
+    var at = clock.advance(Duration.ofHours(2));
+
+    var result = payment.<PaymentResult>runCommand(r -> new Attribute("cust-7", attribution, r));
+
+    var ok = assertInstanceOf(PaymentResult.Ok.class, result.reply());
+    assertFalse(ok.replayed());
+    assertFalse(ok.duplicate());
+    var view = ok.payment();
+    assertEquals("cust-7", view.customerId());
+    assertEquals(attribution, view.attribution());
+    assertEquals(PaymentEntry.PaymentStatus.APPLIED, view.status());
+    assertEquals(applied.allocations(), view.allocations());
+    assertEquals("0.00", view.unappliedAmount().toPlainString());
+    assertEquals(List.of(new Attributed("cust-7", attribution, at), new OutcomeRecorded("cust-7", applied, at)), result.events());
+    assertEquals(List.of(new Call("apply", "acme", "cust-7", new PaymentAccounts.Received(paymentId, new BigDecimal("45.00"), "EUR",
+        TODAY, "PO-4711", null), null, null)), accounts.calls);
+    assertEquals("cust-7", payment.getState().customerId());
+    assertEquals(attribution, payment.getState().attribution());
+    assertEquals(List.of(Received.class, Attributed.class, OutcomeRecorded.class),
+        eventsTagged(SETTINGS.tag(entityId)).stream().map(Object::getClass).toList(), "the payments projection sees the attribution");
+    assertRecoversToTheSameState();
+  }
+
+  @Test
+  void an_attribution_the_account_does_not_answer_keeps_the_customer_and_heal_applies_it_later() {
+    receiveUnattributed("45.00");
+    accounts.answer(CompletableFuture.failedFuture(new TimeoutException("account down")));
+    var attribution = new Attribution(Attribution.Method.REFERENCE, "inv-2026-000004");
+
+    var result = payment.<PaymentResult>runCommand(r -> new Attribute("cust-7", attribution, r));
+
+    assertRejected(Rejection.Kind.UNAVAILABLE, result.reply());
+    assertEquals(List.of(new Attributed("cust-7", attribution, T0)), result.events(), "the attribution itself is kept");
+    assertTrue(payment.getState().awaitingApplication());
+    assertEquals(PaymentEntry.PaymentStatus.PENDING, okView(payment.<PaymentResult>runCommand(Get::new).reply()).status());
+
+    var applied = entry("45.00", List.of(), "45.00", 0, false);
+    accounts.answer(CompletableFuture.completedFuture(new PaymentLedgerResult.Ok(applied)));
+    var healed = payment.<PaymentResult>runCommand(Heal::new);
+
+    assertEquals("cust-7", okView(healed.reply()).customerId());
+    assertEquals(PaymentEntry.PaymentStatus.UNAPPLIED, okView(healed.reply()).status());
+    assertEquals(List.of(new OutcomeRecorded("cust-7", applied, T0)), healed.events());
+    assertEquals(List.of("cust-7", "cust-7"), accounts.calls.stream().map(Call::customerId).toList());
+    assertRecoversToTheSameState();
+  }
+
+  @Test
+  void attribute_leaves_a_payment_with_a_customer_alone() {
+    var first = receiveApplied("key-1", newPayment(null, "100.00", null, null), entry("100.00", List.of(), "100.00", 0, false));
+
+    var result = payment.<PaymentResult>runCommand(r ->
+        new Attribute("cust-2", new Attribution(Attribution.Method.REFERENCE, "inv-2026-000009"), r));
+
+    var view = okView(result.reply());
+    assertEquals("cust-1", view.customerId());
+    assertEquals(Attribution.GIVEN, view.attribution());
+    assertEquals(first.allocations(), view.allocations());
+    assertTrue(result.hasNoEvents());
+    assertEquals(1, accounts.calls.size(), "no account is asked");
+    assertEquals("cust-1", payment.getState().customerId());
+  }
+
+  @Test
+  void attribute_leaves_a_payment_allocated_by_hand_alone() {
+    receiveUnattributed("50.00");
+    var allocated = entry("50.00", List.of(allocation("inv_5", "INV-5", "50.00", Rule.MANUAL, null)), "0.00", 1, false);
+    accounts.answer(CompletableFuture.completedFuture(new PaymentLedgerResult.Ok(allocated)));
+    payment.<PaymentResult>runCommand(r -> new Allocate(List.of(new ChosenAllocation("inv_5", new BigDecimal("50.00"))), "cust-9", "clerk", r));
+    var before = payment.getState();
+
+    var result = payment.<PaymentResult>runCommand(r ->
+        new Attribute("cust-2", new Attribution(Attribution.Method.REFERENCE, "po-1"), r));
+
+    var view = okView(result.reply());
+    assertEquals("cust-9", view.customerId());
+    assertEquals(Attribution.MANUAL, view.attribution());
+    assertEquals(allocated.allocations(), view.allocations());
+    assertTrue(result.hasNoEvents());
+    assertEquals(before, payment.getState());
+    assertEquals(List.of("allocate"), accounts.calls.stream().map(Call::kind).toList(), "no account is asked to apply it");
+  }
+
+  @Test
+  void attribute_leaves_a_reversed_payment_alone() {
+    receiveUnattributed("30.00");
+    payment.<PaymentResult>runCommand(r -> new Reverse("returned by the bank", "clerk", r));
+    var before = payment.getState();
+
+    var result = payment.<PaymentResult>runCommand(r ->
+        new Attribute("cust-2", new Attribution(Attribution.Method.REFERENCE, "po-1"), r));
+
+    var view = okView(result.reply());
+    assertEquals(PaymentEntry.PaymentStatus.REVERSED, view.status());
+    assertNull(view.customerId());
+    assertTrue(result.hasNoEvents());
+    assertEquals(before, payment.getState());
+    assertEquals(List.of(), accounts.calls);
+  }
+
+  @Test
+  void attribute_of_a_missing_payment_is_not_found_and_persists_nothing() {
+    var result = payment.<PaymentResult>runCommand(r ->
+        new Attribute("cust-2", new Attribution(Attribution.Method.REFERENCE, "po-1"), r));
+
+    assertRejected(Rejection.Kind.NOT_FOUND, result.reply());
+    assertTrue(result.hasNoEvents());
+    assertFalse(payment.getState().exists());
+    assertEquals(List.of(), accounts.calls);
+  }
+
+  @Test
+  void attribute_waits_for_a_call_in_flight_and_then_finds_the_payment_attributed() {
+    var answer = new CompletableFuture<PaymentLedgerResult>();
+    accounts.answer(answer);
+    var receive = testKit.<PaymentResult>createTestProbe();
+    var attribute = testKit.<PaymentResult>createTestProbe();
+    payment.runCommand(new Receive(newPayment(null, "20.00", null, null), "cust-1", Attribution.GIVEN, "key-1", "api", receive.ref()));
+
+    payment.runCommand(new Attribute("cust-2", new Attribution(Attribution.Method.REFERENCE, "po-1"), attribute.ref()));
+    attribute.expectNoMessage(Duration.ofMillis(200));
+
+    answer.complete(new PaymentLedgerResult.Ok(entry("20.00", List.of(), "20.00", 0, false)));
+
+    assertEquals("cust-1", okView(receive.receiveMessage()).customerId());
+    assertEquals("cust-1", okView(attribute.receiveMessage()).customerId(), "stashed, then left alone");
+    payment.getState();
+    assertEquals(List.of(Received.class, OutcomeRecorded.class), journal().stream().map(Object::getClass).toList());
+    assertEquals(1, accounts.calls.size());
   }
 
   // --- Receiving: retries and duplicates -----------------------------------------------------------
@@ -418,6 +613,7 @@ class PaymentTest {
 
     answer.complete(new PaymentLedgerResult.Ok(entry("100.00", List.of(), "100.00", 0, false)));
     assertEquals(PaymentEntry.PaymentStatus.UNAPPLIED, assertInstanceOf(PaymentResult.Ok.class, first.receiveMessage()).payment().status());
+    payment.getState(); // the outcome is stored behind the answer
     assertEquals(2, journal().size());
   }
 

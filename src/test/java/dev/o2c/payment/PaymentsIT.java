@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
  * single writer of a customer's balances, unapplied cash paying later invoices, reversal, manual
  * allocation of unattributed cash, the NDJSON batch, and a restart.
  *
- * <p>One server (one keyspace) serves every test; each test has customers of its own. What the
- * projections do (read models, order payment status, account-credit applications) is polled for
- * with a bounded deadline.
+ * <p>One server (one keyspace) serves every test; each test has customers of its own. What happens
+ * off the request path (read models, orders' payment statuses, payments' records of what the
+ * account did to them later) is polled for with a bounded deadline.
  */
 class PaymentsIT {
 
@@ -51,8 +51,8 @@ class PaymentsIT {
   private static TestServer server;
 
   /**
-   * The orders of each test's customer, placed at the start: invoicing them takes a projection
-   * (seconds per event-by-tag hop), which runs for all of them meanwhile.
+   * The orders of each test's customer, placed at the start (each is invoiced by its customer's
+   * account in the write that verifies it).
    */
   private static final Map<String, List<String>> ORDERS = new HashMap<>();
 
@@ -581,7 +581,7 @@ class PaymentsIT {
     return placed.json().get("orderId").asText();
   }
 
-  /** The invoice the invoicing projection issued for an order. */
+  /** The invoice the customer's account issued for an order. */
   private static JsonNode invoiceOf(String orderId) {
     String invoiceId = await("/v1/orders/" + orderId, o -> o.hasNonNull("invoiceId")).get("invoiceId").asText();
     return await("/v1/invoices/" + invoiceId, i -> true);

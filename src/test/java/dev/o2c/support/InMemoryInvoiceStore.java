@@ -1,10 +1,10 @@
 package dev.o2c.support;
 
 import dev.o2c.invoice.InvoiceStore;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,35 +12,47 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
 
-/** The invoice read models in memory, for tests without Cassandra (one page holds everything). */
+/**
+ * The invoice read models in memory, for tests without Cassandra (one page holds everything).
+ * References are kept as the Cassandra store keeps them: lower-cased, one entry per name and
+ * invoice, so that two customers' invoices with the same external reference are both found.
+ */
 public final class InMemoryInvoiceStore implements InvoiceStore {
 
   private final Map<String, Summary> byId = new ConcurrentHashMap<>();
-  private final Map<String, String> customerByReference = new ConcurrentHashMap<>();
+  /** tenant:reference -> (customer|invoice -> hit), in the order saved. */
+  private final Map<String, Map<String, ReferenceHit>> references = new ConcurrentHashMap<>();
 
   @Override
-  public CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, Collection<String> references) {
-    references.forEach(r -> customerByReference.put(tenantId + ":" + r.toLowerCase(Locale.ROOT), customerId));
+  public CompletionStage<Done> saveReferences(String tenantId, String invoiceId, String customerId, List<Reference> names) {
+    for (Reference r : names) {
+      references.computeIfAbsent(key(tenantId, r.text()), k -> java.util.Collections.synchronizedMap(new LinkedHashMap<>()))
+          .put(customerId + "|" + invoiceId, new ReferenceHit(customerId, invoiceId, r.kind()));
+    }
     return CompletableFuture.completedFuture(Done.getInstance());
   }
 
   @Override
-  public CompletionStage<Optional<String>> customerOfReference(String tenantId, String reference) {
-    return CompletableFuture.completedFuture(
-        Optional.ofNullable(customerByReference.get(tenantId + ":" + reference.toLowerCase(Locale.ROOT))));
+  public CompletionStage<List<ReferenceHit>> referencesOf(String tenantId, String reference) {
+    Map<String, ReferenceHit> hits = references.get(key(tenantId, reference));
+    if (hits == null) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    synchronized (hits) {
+      return CompletableFuture.completedFuture(List.copyOf(hits.values()));
+    }
+  }
+
+  @Override
+  public CompletionStage<Optional<ReferenceHit>> byNumber(String tenantId, String invoiceNumber) {
+    return referencesOf(tenantId, invoiceNumber)
+        .thenApply(hits -> hits.stream().filter(h -> h.kind() == ReferenceKind.NUMBER).findFirst());
   }
 
   @Override
   public CompletionStage<Done> save(String tenantId, Summary invoice) {
     byId.put(tenantId + ":" + invoice.invoiceId(), invoice);
     return CompletableFuture.completedFuture(Done.getInstance());
-  }
-
-  @Override
-  public CompletionStage<Optional<String>> byNumber(String tenantId, String invoiceNumber) {
-    return CompletableFuture.completedFuture(byId.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(tenantId + ":") && e.getValue().invoiceNumber().equals(invoiceNumber))
-        .map(e -> e.getValue().invoiceId()).findFirst());
   }
 
   @Override
@@ -56,5 +68,9 @@ public final class InMemoryInvoiceStore implements InvoiceStore {
         .sorted(Comparator.comparing(Summary::issuedOn).reversed())
         .toList();
     return CompletableFuture.completedFuture(new Page(found, null));
+  }
+
+  private static String key(String tenantId, String reference) {
+    return tenantId + ":" + reference.toLowerCase(Locale.ROOT);
   }
 }

@@ -14,12 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <ol>
  *   <li>open the customer (201); place a random order with an Idempotency-Key (201);</li>
- *   <li>approve it if it is ON_HOLD (200, VERIFIED); ship it (200, SHIPPED);</li>
- *   <li>poll the order until it has its {@code invoiceId}, then the customer until the account has
- *       recorded the invoice, then (for payments by reference) the customer's invoice list until
- *       the invoice read model has it; every {@code pollInterval} s, at most {@code maxPolls}
- *       times each;</li>
- *   <li>read the invoice (ISSUED, balance = total, its number);</li>
+ *   <li>approve it if it is ON_HOLD (200, VERIFIED); ship it (200, SHIPPED, with its
+ *       {@code invoiceId}: the invoice exists when the order's answer does);</li>
+ *   <li>read the invoice at once (ISSUED, balance = total, its number) — nothing is polled, and a
+ *       payment naming the number right after finds it;</li>
  *   <li>pay, one of:
  *     <ul>
  *       <li>full (the rest): the total, remittance "Payment for INV-…", no customer: APPLIED by
@@ -53,7 +51,7 @@ public class FullOrderToCashSimulation extends Simulation {
 
   {
     params.print("FullOrderToCashSimulation", "rate", "rampUp", "duration",
-        "partialShare", "overShare", "unreferencedShare", "maxPolls", "pollInterval");
+        "partialShare", "overShare", "unreferencedShare");
 
     ScenarioBuilder cycle = scenario("Full order to cash")
         .exec(this::start)
@@ -64,20 +62,17 @@ public class FullOrderToCashSimulation extends Simulation {
         .doIf(session -> "ON_HOLD".equals(session.getString("orderStatus"))).then(Requests.approveOrder())
         .exec(Requests.shipOrder())
         .exitHereIfFailed()
-        .doIfOrElse(session -> session.getBoolean("byReference"))
-        .then(Requests.awaitInvoice(params, true))
-        .orElse(Requests.awaitInvoice(params, false))
         .exec(Requests.getIssuedInvoice())
         .exitHereIfFailed()
         .exec(this::payment)
         .exec(Requests.pay())
         .exec(Requests.getPaidInvoice());
 
-    // Each user lives about as long as its invoice takes, plus at most 3 x maxPolls polls.
+    // Each user lives for its seven requests: no waits.
     setUp(cycle.injectOpen(params.arrivals()))
         .protocols(params.protocol())
         .assertions(params.assertions())
-        .maxDuration(params.maxDuration(120 + 3 * params.maxPolls * params.pollInterval));
+        .maxDuration(params.maxDuration(120));
   }
 
   /** The user's customer, order and the kind of payment it will make. */

@@ -58,10 +58,6 @@ final class Params {
   final int batches = integer("batches", 10, 1, 100_000);
   /** Batches in flight at once in the batch simulation. */
   final int batchConcurrency = integer("batchConcurrency", 1, 1, 64);
-  /** Polls at most this many times (order invoiced, account and read model up to date). */
-  final int maxPolls = integer("maxPolls", 60, 1, 3600);
-  /** Seconds between two polls. */
-  final int pollInterval = integer("pollInterval", 1, 1, 60);
   /**
    * The run's id: the prefix of every customer id, Idempotency-Key and bank reference, so that
    * repeated runs against the same database do not collide. Default: the current time in base 36.

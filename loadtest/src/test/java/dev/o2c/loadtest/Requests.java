@@ -1,22 +1,13 @@
 package dev.o2c.loadtest;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
-import static io.gatling.javaapi.core.CoreDsl.asLongAs;
-import static io.gatling.javaapi.core.CoreDsl.doIf;
-import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.exitHereIfFailed;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
-import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.http.HttpDsl.header;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
-import io.gatling.javaapi.core.ChainBuilder;
-import io.gatling.javaapi.core.CheckBuilder;
-import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 
 /**
  * The requests of the simulations and the chains they share. Requests read what they need from
@@ -71,7 +62,8 @@ final class Requests {
             header("Location").exists(),
             jsonPath("$.orderId").saveAs("orderId"),
             jsonPath("$.total").exists(),
-            jsonPath("$.status").in("VERIFIED", "ON_HOLD").saveAs("orderStatus"));
+            jsonPath("$.status").in("VERIFIED", "ON_HOLD").saveAs("orderStatus"),
+            jsonPath("$.invoiceId").optional().saveAs("invoiceId"));
   }
 
   /**
@@ -99,13 +91,17 @@ final class Requests {
         .check(status().is(200), jsonPath("$.status").is("VERIFIED"));
   }
 
-  /** {@code POST /v1/orders/{orderId}/ship}: 200, SHIPPED. */
+  /**
+   * {@code POST /v1/orders/{orderId}/ship}: 200, SHIPPED, and invoiced: its invoice was issued in
+   * the customer's account's write that verified the order (or that shipped it, where the tenant
+   * invoices on shipment), so the answer names it. Saves {@code invoiceId}. Nothing is polled.
+   */
   static HttpRequestActionBuilder shipOrder() {
     return http("ship order")
         .post("/v1/orders/#{orderId}/ship")
         .body(StringBody("{\"carrier\":\"DHL\",\"trackingNumber\":\"LT-#{orderKey}\"}"))
         .asJson()
-        .check(status().is(200), jsonPath("$.status").is("SHIPPED"));
+        .check(status().is(200), jsonPath("$.status").is("SHIPPED"), jsonPath("$.invoiceId").saveAs("invoiceId"));
   }
 
   /** {@code POST /v1/orders/batch} of {@code #{batchBody}} ({@code size} orders): every result 201. */
@@ -119,63 +115,6 @@ final class Requests {
             jsonPath("$[*].index").count().is(size),
             jsonPath("$[?(@.status != 201)]").count().is(0),
             jsonPath("$[?(@.replayed == true)]").count().is(0));
-  }
-
-  // ---- waiting for the invoice (bounded polling) ----------------------------------------------------
-
-  /**
-   * Waits until the order {@code #{orderId}} has its invoice: polls {@code GET /v1/orders/{id}}
-   * every {@code pollInterval} seconds, at most {@code maxPolls} times, and saves
-   * {@code invoiceId}. Then until the customer's account has recorded it as an open invoice
-   * ({@code GET /v1/customers/{id}}: {@code openInvoices} &ge; 1; the invoicing projection's last
-   * step), so that a payment finds it. With {@code listed}, also until the customer's invoice list
-   * (the read model the server looks invoice numbers up in) has it, for payments that name no
-   * customer.
-   *
-   * <p>Every loop ends after {@code maxPolls} requests, and its last request fails (KO) when what it
-   * waits for is still missing, so that a timeout counts as a failed request: Gatling does not count
-   * a request it could not build (a missing session attribute) as one. The virtual user then stops.
-   */
-  static ChainBuilder awaitInvoice(Params params, boolean listed) {
-    ChainBuilder chain = exec(session -> session.remove("invoiceId").set("openInvoices", 0).set("listed", 0))
-        .exec(poll(params, "poll order until invoiced", session -> !session.contains("invoiceId"), false,
-            http("poll order until invoiced")
-                .get("/v1/orders/#{orderId}")
-                .check(
-                    status().is(200),
-                    jsonPath("$.paymentStatus").exists(),
-                    jsonPath("$.invoiceId").optional().saveAs("invoiceId")),
-            jsonPath("$.invoiceId").exists()))
-        .exec(poll(params, "poll customer until invoice recorded", session -> session.getInt("openInvoices") < 1, true,
-            http("poll customer until invoice recorded")
-                .get("/v1/customers/#{customerId}")
-                .check(status().is(200), jsonPath("$.openInvoices").ofInt().saveAs("openInvoices")),
-            jsonPath("$.openInvoices").ofInt().gte(1)));
-    if (listed) {
-      chain = chain.exec(poll(params, "poll invoice list until listed", session -> session.getInt("listed") < 1, true,
-          http("poll invoice list until listed")
-              .get("/v1/customers/#{customerId}/invoices?status=open")
-              .check(
-                  status().is(200),
-                  jsonPath("$.invoices[?(@.invoiceId == '#{invoiceId}')]").count().saveAs("listed")),
-          jsonPath("$.invoices[?(@.invoiceId == '#{invoiceId}')]").count().gte(1)));
-    }
-    return chain.exitHereIfFailed();
-  }
-
-  /**
-   * Sends {@code request} as long as {@code waiting} holds, at most {@code maxPolls} times, with
-   * {@code pollInterval} seconds before each (after the first, when {@code firstAtOnce}); the last
-   * one also checks {@code done}, so it fails when the wait is still not over.
-   */
-  private static ChainBuilder poll(Params params, String name, Function<Session, Boolean> waiting,
-      boolean firstAtOnce, HttpRequestActionBuilder request, CheckBuilder done) {
-    String counter = name.replace(' ', '_');
-    int last = params.maxPolls - 1;
-    return exitHereIfFailed()
-        .asLongAs(session -> waiting.apply(session) && session.getInt(counter) < params.maxPolls, counter)
-        .on(doIf(session -> !firstAtOnce || session.getInt(counter) > 0).then(pause(params.pollInterval))
-            .exec(request.checkIf(session -> session.getInt(counter) == last).then(done)));
   }
 
   // ---- invoices and payments -----------------------------------------------------------------------

@@ -36,7 +36,8 @@ class CassandraSchemaTest {
     }
     for (String table : List.of("messages", "tag_views", "tag_write_progress", "tag_scanning", "metadata",
         "all_persistence_ids", "snapshots", "offset_store", "projection_management", "health_check", "alerts",
-        "invoices_by_number", "customer_invoices", "customer_open_invoices", "dunning_schedule", "dunning_runs")) {
+        "invoice_references", "customer_invoices", "customer_open_invoices", "dunning_schedule", "dunning_runs",
+        "payments_awaiting_reference")) {
       assertTrue(statements.stream().anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS acme_ks." + table + " ")),
           "missing table " + table);
     }

@@ -1,7 +1,10 @@
-package dev.o2c.invoice;
+package dev.o2c.account;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.o2c.invoice.DunningLevel;
+import dev.o2c.invoice.InvoiceStatus;
+import dev.o2c.invoice.InvoiceView;
 import dev.o2c.order.PaymentStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -20,12 +23,12 @@ class PaymentStatusTest {
 
   @Test
   void the_orders_payment_status_follows_what_was_paid_not_what_was_credited() {
-    assertEquals(PaymentStatus.UNPAID, InvoiceReadModelProjection.paymentStatus(invoice(InvoiceStatus.ISSUED, "0", "0", "100.00")));
-    assertEquals(PaymentStatus.UNPAID, InvoiceReadModelProjection.paymentStatus(invoice(InvoiceStatus.PAID, "0", "100.00", "0.00")),
+    assertEquals(PaymentStatus.UNPAID, ShardedLedgerEffects.paymentStatus(invoice(InvoiceStatus.ISSUED, "0", "0", "100.00")));
+    assertEquals(PaymentStatus.UNPAID, ShardedLedgerEffects.paymentStatus(invoice(InvoiceStatus.PAID, "0", "100.00", "0.00")),
         "settled by credit notes alone: nothing was paid");
-    assertEquals(PaymentStatus.UNPAID, InvoiceReadModelProjection.paymentStatus(invoice(InvoiceStatus.VOID, "0", "0", "0.00")));
+    assertEquals(PaymentStatus.UNPAID, ShardedLedgerEffects.paymentStatus(invoice(InvoiceStatus.VOID, "0", "0", "0.00")));
     assertEquals(PaymentStatus.PARTIALLY_PAID,
-        InvoiceReadModelProjection.paymentStatus(invoice(InvoiceStatus.PARTIALLY_PAID, "30.00", "0", "70.00")));
-    assertEquals(PaymentStatus.PAID, InvoiceReadModelProjection.paymentStatus(invoice(InvoiceStatus.PAID, "60.00", "40.00", "0.00")));
+        ShardedLedgerEffects.paymentStatus(invoice(InvoiceStatus.PARTIALLY_PAID, "30.00", "0", "70.00")));
+    assertEquals(PaymentStatus.PAID, ShardedLedgerEffects.paymentStatus(invoice(InvoiceStatus.PAID, "60.00", "40.00", "0.00")));
   }
 }

@@ -1,4 +1,4 @@
-package dev.o2c.account;
+package dev.o2c.credit;
 
 /** Why the customer's credit does not cover an order outright. */
 public enum CreditIssue {
