@@ -23,6 +23,10 @@
 #   BENCH_PORT_OFFSET (10000) added to every default port (8080, 8558, 25520, 9042, 7000, 7199)
 #   BENCH_SERVER_HEAP (2g)   the server's heap
 #   BENCH_NO_APPEND=1        do not touch docs/performance.md (print the row only)
+#   BENCH_WRK=1              then also run loadtest/saturation.sh (wrk: saturation, hot customer,
+#                            payments, writes per order and payment; about 10 minutes more) against
+#                            the same server; its summary block goes to $OUT/saturation.md (printed,
+#                            not appended: paste it into docs/performance.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -190,5 +194,14 @@ echo "$ROW" > "$OUT/row.md"
 if [ -z "${BENCH_NO_APPEND:-}" ]; then
   echo "$ROW" >> docs/performance.md
   log "appended to docs/performance.md"
+fi
+if [ -n "${BENCH_WRK:-}" ]; then
+  log "light client: loadtest/saturation.sh (log in $OUT/saturation.log)"
+  if BASE="$BASE" O2C_CASSANDRA_JMX_PORT=$((7199 + OFFSET)) SAT_COMMIT="$COMMIT" \
+      loadtest/saturation.sh > "$OUT/saturation.md" 2> "$OUT/saturation.log"; then
+    cat "$OUT/saturation.md"
+  else
+    log "  saturation.sh failed: see $OUT/saturation.log"
+  fi
 fi
 log "reports and logs: $OUT"

@@ -19,7 +19,8 @@
 #
 # Settings (environment):
 #   O2C_CASSANDRA_JMX_PORT        (17199, the benchmark's; a development server uses 7199)
-#   O2C_CASSANDRA_CLASSPATH_FILE  (target/cassandra.classpath of this repository)
+#   O2C_CASSANDRA_CLASSPATH_FILE  (target/cassandra.classpath of this repository; without it, the
+#                                 classpath of the running node that has this JMX port)
 #   O2C_CASSANDRA_KEYSPACE        (o2c)
 #   JAVA                          (java)
 #   WRITES_VIA                    (sjk; or tablestats)
@@ -28,6 +29,18 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JMX_PORT=${O2C_CASSANDRA_JMX_PORT:-17199}
 CP_FILE=${O2C_CASSANDRA_CLASSPATH_FILE:-$ROOT/target/cassandra.classpath}
+
+# Without the file (a server built elsewhere): the classpath of the running node whose JMX port
+# this is, from its command line (without the server's jar, which only carries its launcher).
+node_classpath() {
+  local pid
+  for pid in $(pgrep -f 'cassandra\.storagedir=' || true); do
+    tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | grep -qx -- "-Dcassandra.jmx.local.port=$JMX_PORT" || continue
+    tr '\0' '\n' < "/proc/$pid/cmdline" | grep -A1 -x -- '-cp' | tail -1 | tr ':' '\n' | grep -v 'o2c-server' | paste -sd:
+    return 0
+  done
+  return 1
+}
 KEYSPACE=${O2C_CASSANDRA_KEYSPACE:-o2c}
 JAVA=${JAVA:-java}
 
@@ -60,11 +73,17 @@ NODETOOL_OPTS=(
 )
 
 nodetool() {
-  [ -f "$CP_FILE" ] || { echo "writes.sh: no classpath file $CP_FILE (build the server: mvn -B -DskipTests package, or set O2C_CASSANDRA_CLASSPATH_FILE)" >&2; return 1; }
+  local cp
+  if [ -f "$CP_FILE" ]; then
+    cp=$(cat "$CP_FILE")
+  elif ! cp=$(node_classpath); then
+    echo "writes.sh: no classpath file $CP_FILE and no running node with JMX port $JMX_PORT (build the server: mvn -B -DskipTests package, or set O2C_CASSANDRA_CLASSPATH_FILE)" >&2
+    return 1
+  fi
   local home
   home=$(mktemp -d)   # nodetool writes its history to ~/.cassandra: keep it out of the real home
   local status=0
-  "$JAVA" "${NODETOOL_OPTS[@]}" -Duser.home="$home" -cp "$(cat "$CP_FILE")" \
+  "$JAVA" "${NODETOOL_OPTS[@]}" -Duser.home="$home" -cp "$cp" \
     org.apache.cassandra.tools.NodeTool -h 127.0.0.1 -p "$JMX_PORT" "$@" 2>"$home/stderr" | grep -v ' DEBUG ' || status=$?
   if [ "$status" -ne 0 ]; then
     grep -v ' DEBUG ' "$home/stderr" | tail -5 >&2

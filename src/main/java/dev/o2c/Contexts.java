@@ -23,6 +23,7 @@ import dev.o2c.http.TenantRoutes;
 import dev.o2c.idempotency.KeyClaim;
 import dev.o2c.idempotency.KeyClaims;
 import dev.o2c.infra.BusinessClock;
+import dev.o2c.infra.Journals;
 import dev.o2c.infra.TaggedProjections;
 import dev.o2c.invoice.DunningRunner;
 import dev.o2c.invoice.DunningSchedule;
@@ -78,7 +79,7 @@ public final class Contexts {
     OrderService orders = new OrderService(system, http.askTimeout());
     Duration timeout = orderSettings.customerAskTimeout();
 
-    sharding.init(Entity.of(NumberCounter.KEY, entity -> NumberCounter.create(entity.getEntityId())));
+    sharding.init(Entity.of(NumberCounter.KEY, entity -> NumberCounter.create(entity.getEntityId(), Journals.untagged(config))));
     ActorRef<NumberBlockCache.Command> numberCache =
         system.systemActorOf(NumberBlockCache.create(invoicing.numberBlockSize()), "invoice-numbers", Props.empty());
     var numbers = NumberBlockCache.numbers(system, numberCache, Duration.ofSeconds(10));
@@ -96,7 +97,7 @@ public final class Contexts {
         new Order.Dependencies(clock, ledger, orderSettings))));
     sharding.init(Entity.of(Payment.KEY, entity -> Payment.create(entity.getEntityId(),
         new Payment.Dependencies(clock, paymentAccounts, payments))));
-    sharding.init(Entity.of(KeyClaim.KEY, entity -> KeyClaim.create(entity.getEntityId())));
+    sharding.init(Entity.of(KeyClaim.KEY, entity -> KeyClaim.create(entity.getEntityId(), Journals.untagged(config))));
     KeyClaims keys = new KeyClaims(system, http.askTimeout());
 
     Optional<ActorRef<DunningRunner.Command>> dunning = Optional.empty();

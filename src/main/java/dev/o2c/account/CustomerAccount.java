@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -480,7 +481,11 @@ public final class CustomerAccount
       decided.replies().forEach(Runnable::run);
       return Effect().noReply();
     }
-    return Effect().persist(events).thenRun(after -> afterWrite(decided, after)).thenNoReply();
+    // The new invoices' references are indexed while the events are written, not after.
+    CompletionStage<Done> indexed = events.stream().anyMatch(e -> e instanceof InvoiceIssued)
+        ? deps.effects().index(tenantId, customerId, events)
+        : CompletableFuture.completedFuture(Done.getInstance());
+    return Effect().persist(events).thenRun(after -> afterWrite(decided, after, indexed)).thenNoReply();
   }
 
   /** Decides a batch in order, each command against the state the ones before it left. */
@@ -506,16 +511,17 @@ public final class CustomerAccount
   }
 
   /**
-   * After a durable write: tell the others, and answer — once the references of new invoices are
-   * indexed (bounded: the write is durable, and the projection indexes them too).
+   * After a durable write: tell the others, and answer — once the references of new invoices,
+   * written at the same time as the events, are indexed too (bounded: the write is durable, and
+   * the projection indexes them as well).
    */
-  private void afterWrite(Decided decided, CustomerState after) {
+  private void afterWrite(Decided decided, CustomerState after, CompletionStage<Done> indexed) {
     scheduleCheckIfNeeded(after);
     decided.events().stream().filter(e -> e instanceof DunningLevelRaised).map(e -> (DunningLevelRaised) e).forEach(e ->
         context.getLog().warn("DUNNING tenant={} customer={} invoice={}: {}", tenantId, customerId, e.invoiceNumber(), e.level()));
     decided.events().stream().filter(e -> e instanceof InvoicingFailed).map(e -> (InvoicingFailed) e).forEach(e ->
         context.getLog().warn("INVOICING FAILED tenant={} customer={} order={}: {}", tenantId, customerId, e.orderId(), e.detail()));
-    CompletionStage<?> told = deps.effects().written(tenantId, customerId, decided.events(), after);
+    CompletionStage<?> told = deps.effects().written(tenantId, customerId, decided.events(), after, indexed);
     if (decided.events().stream().anyMatch(e -> e instanceof InvoiceIssued)) {
       told.toCompletableFuture()
           .orTimeout(deps.settings().orderAskTimeout().toMillis(), TimeUnit.MILLISECONDS)

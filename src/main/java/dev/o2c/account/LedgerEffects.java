@@ -21,6 +21,21 @@ public interface LedgerEffects {
    */
   CompletionStage<Done> written(String tenantId, String customerId, List<CustomerAccount.Event> events, CustomerState after);
 
+  /**
+   * Index the references of the new invoices among {@code events} — started as the write of those
+   * events is, so that the two go on at the same time; the answers wait for both. A write that then
+   * fails leaves index rows naming a number no one was ever told, and nothing else.
+   */
+  default CompletionStage<Done> index(String tenantId, String customerId, List<CustomerAccount.Event> events) {
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  /** After a durable write whose references {@link #index} is storing ({@code indexed}): everything else of {@link #written}. */
+  default CompletionStage<Done> written(
+      String tenantId, String customerId, List<CustomerAccount.Event> events, CustomerState after, CompletionStage<Done> indexed) {
+    return indexed.thenCompose(done -> written(tenantId, customerId, events, after));
+  }
+
   /** {@code count} numbers of the tenant's series {@code <prefix>-<year>}, increasing. */
   CompletionStage<List<String>> numbers(String tenantId, String prefix, int year, int count);
 

@@ -56,14 +56,29 @@ public final class ShardedLedgerEffects implements LedgerEffects {
 
   @Override
   public CompletionStage<Done> written(String tenantId, String customerId, List<Event> events, CustomerState after) {
+    return written(tenantId, customerId, events, after, index(tenantId, customerId, events));
+  }
+
+  @Override
+  public CompletionStage<Done> index(String tenantId, String customerId, List<Event> events) {
     List<CompletableFuture<Done>> indexed = new ArrayList<>();
-    List<String> names = new ArrayList<>();
     for (Event event : events) {
       if (event instanceof InvoiceIssued e) {
         indexed.add(invoices.saveReferences(tenantId, e.invoiceId(), customerId,
             InvoiceStore.namesOf(e.invoiceNumber(), e.externalReference())).toCompletableFuture());
       }
-      names.addAll(LedgerEvents.namesAppeared(event, events));
+    }
+    return CompletableFuture.allOf(indexed.toArray(CompletableFuture[]::new)).thenApply(x -> Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<Done> written(
+      String tenantId, String customerId, List<Event> events, CustomerState after, CompletionStage<Done> indexed) {
+    List<String> names = new ArrayList<>();
+    events.forEach(event -> names.addAll(LedgerEvents.namesAppeared(event, events)));
+    if (!names.isEmpty()) {
+      // Once the references are indexed: a payment waiting for one of these names is attributed by them.
+      indexed.whenComplete((done, failure) -> referencesAppeared.accept(tenantId, names));
     }
     Set<String> changed = new LinkedHashSet<>();
     events.forEach(event -> InvoiceChanges.of(event).forEach(change -> changed.add(change.invoiceId())));
@@ -82,12 +97,7 @@ public final class ShardedLedgerEffects implements LedgerEffects {
             .tell(new Payment.RecordOutcome(customerId, entry, system.ignoreRef()));
       }
     }
-    CompletableFuture<Done> all = CompletableFuture.allOf(indexed.toArray(CompletableFuture[]::new)).thenApply(x -> Done.getInstance());
-    if (!names.isEmpty()) {
-      // Once the references are indexed: a payment waiting for one of these names is attributed by them.
-      all.whenComplete((done, failure) -> referencesAppeared.accept(tenantId, names));
-    }
-    return all;
+    return indexed;
   }
 
   /** The invoices whose payments may have changed: every application, every new or void invoice. */

@@ -51,12 +51,26 @@ public final class KeyClaim extends EventSourcedBehaviorWithEnforcedReplies<KeyC
   public record State(String fingerprint) implements CborSerializable {}
 
   public static Behavior<Command> create(String entityId) {
-    return new KeyClaim(entityId);
+    return new KeyClaim(entityId, "");
   }
 
-  private KeyClaim(String entityId) {
+  /** Journaled through {@code journalPluginId} ("" for the configured journal): see {@link dev.o2c.infra.Journals#untagged}. */
+  public static Behavior<Command> create(String entityId, String journalPluginId) {
+    return new KeyClaim(entityId, journalPluginId);
+  }
+
+  private final String journalPluginId;
+
+  private KeyClaim(String entityId, String journalPluginId) {
     super(PersistenceId.of(KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.journalPluginId = journalPluginId;
+  }
+
+  /** Nothing reads its events by tag: journaled without tag writing where the journal is Cassandra's. */
+  @Override
+  public String journalPluginId() {
+    return journalPluginId;
   }
 
   @Override

@@ -39,13 +39,27 @@ public final class NumberCounter
   public record State(long next) implements CborSerializable {}
 
   public static Behavior<Command> create(String entityId) {
-    return new NumberCounter(entityId);
+    return new NumberCounter(entityId, "");
   }
 
-  private NumberCounter(String entityId) {
+  /** Journaled through {@code journalPluginId} ("" for the configured journal): see {@link dev.o2c.infra.Journals#untagged}. */
+  public static Behavior<Command> create(String entityId, String journalPluginId) {
+    return new NumberCounter(entityId, journalPluginId);
+  }
+
+  private final String journalPluginId;
+
+  private NumberCounter(String entityId, String journalPluginId) {
     super(
         PersistenceId.of(KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.journalPluginId = journalPluginId;
+  }
+
+  /** Nothing reads its events by tag: journaled without tag writing where the journal is Cassandra's. */
+  @Override
+  public String journalPluginId() {
+    return journalPluginId;
   }
 
   @Override

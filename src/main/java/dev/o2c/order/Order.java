@@ -163,6 +163,12 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     this.deps = deps;
   }
 
+  /** Nothing reads its events by tag: journaled without tag writing where the journal is Cassandra's. */
+  @Override
+  public String journalPluginId() {
+    return deps.settings().journalPluginId();
+  }
+
   @Override
   public OrderState emptyState() {
     return OrderState.EMPTY;

@@ -14,7 +14,15 @@ public record OrderSettings(
     Duration customerAskTimeout,
     int batchMaxOrders,
     int batchParallelism,
-    Map<String, AutomationRules> rulesByTenant) {
+    Map<String, AutomationRules> rulesByTenant,
+    String journalPluginId) {
+
+  /** Settings journaling orders through the configured journal. */
+  public OrderSettings(
+      int maxLines, int tagBuckets, int snapshotEvery, Duration customerAskTimeout, int batchMaxOrders, int batchParallelism,
+      Map<String, AutomationRules> rulesByTenant) {
+    this(maxLines, tagBuckets, snapshotEvery, customerAskTimeout, batchMaxOrders, batchParallelism, rulesByTenant, "");
+  }
 
   public static OrderSettings fromConfig(Config config) {
     Config c = config.getConfig("o2c.orders");
@@ -35,7 +43,8 @@ public record OrderSettings(
         c.getDuration("customer-ask-timeout"),
         c.getInt("batch.max-orders"),
         c.getInt("batch.parallelism"),
-        Map.copyOf(rules));
+        Map.copyOf(rules),
+        dev.o2c.infra.Journals.untagged(config));
   }
 
   public AutomationRules rules(String tenantId) {

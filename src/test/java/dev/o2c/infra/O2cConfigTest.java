@@ -2,6 +2,7 @@ package dev.o2c.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.typesafe.config.Config;
@@ -24,6 +25,20 @@ class O2cConfigTest {
     assertEquals("o2c", config.getString("pekko.persistence.cassandra.journal.keyspace"));
     assertFalse(config.getBoolean("pekko.persistence.cassandra.journal.tables-autocreate"));
     assertEquals(9042, config.getInt("o2c.cassandra.embedded.cql-port"));
+  }
+
+  @Test
+  void untagged_entities_journal_through_a_cassandra_plugin_instance_without_tag_writing() {
+    Config config = O2cConfig.load();
+    assertEquals(Journals.UNTAGGED, Journals.untagged(config));
+    assertFalse(config.getBoolean("o2c.persistence.untagged.events-by-tag.enabled"));
+    assertTrue(config.getBoolean("pekko.persistence.cassandra.events-by-tag.enabled"));
+    // The same tables: the same keyspace as the tagged journal, whatever it is set to.
+    assertEquals(config.getString("pekko.persistence.cassandra.journal.keyspace"),
+        config.getString("o2c.persistence.untagged.journal.keyspace"));
+    Config inMemory = ConfigFactory.parseString("pekko.persistence.journal.plugin = \"pekko.persistence.testkit.journal\"")
+        .withFallback(config);
+    assertEquals("", Journals.untagged(inMemory), "another journal: the configured one");
   }
 
   @Test
