@@ -130,6 +130,14 @@ final class PaymentLedger {
     if (allocated.signum() == 0) {
       return failed(Rejection.Kind.NOT_FOUND, "The payment has no allocation to this invoice.", Map.of());
     }
+    Receivable invoice = state.invoice(cmd.invoiceId());
+    if (invoice != null && invoice.cancelled()) {
+      // What the payment paid on it became account credit when the order was cancelled: taking the
+      // allocation back would reopen (and dun) the invoice of a cancelled order.
+      return failed(Rejection.Kind.ILLEGAL_TRANSITION, "The invoice's order was cancelled: what this payment paid on it is the "
+          + "customer's account credit now, and cannot be taken back from the invoice (a chargeback reverses the payment).",
+          Map.of("currentStatus", invoice.status().name()));
+    }
     Allocation any = payment.allocations().stream().filter(a -> a.invoiceId().equals(cmd.invoiceId())).findFirst().orElseThrow();
     BigDecimal writtenOff = payment.writeOffs().stream().filter(w -> w.invoiceId().equals(cmd.invoiceId()))
         .map(WriteOff::amount).reduce(BigDecimal.ZERO, BigDecimal::add);

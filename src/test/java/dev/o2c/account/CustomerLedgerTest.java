@@ -38,6 +38,7 @@ import dev.o2c.account.CustomerAccount.PlacementRecorded;
 import dev.o2c.account.CustomerAccount.PlacementsConfirmed;
 import dev.o2c.account.CustomerAccount.ReversePayment;
 import dev.o2c.account.CustomerAccount.RunDunning;
+import dev.o2c.account.CustomerAccount.UnallocatePayment;
 import dev.o2c.account.CustomerAccount.VoidInvoice;
 import dev.o2c.credit.CreditIssue;
 import dev.o2c.infra.O2cConfig;
@@ -741,6 +742,24 @@ class CustomerLedgerTest {
    * cancelled (118.50 to the customer's good); the payment is charged back. The customer owes
    * nothing, and the invoice of the cancelled order must stay settled.
    */
+  @Test
+  void an_allocation_to_the_invoice_of_a_cancelled_order_cannot_be_taken_back_and_nothing_is_persisted() {
+    create();
+    place("ord_1", "100.00", "STANDARD");
+    pay("pay_1", "119.00", "INV-2026-000001");
+    change("ord_1", OrderLedger.Change.CANCEL);
+    var before = account.getState();
+
+    var result = account.<PaymentLedgerResult>runCommand(r -> new UnallocatePayment("pay_1", "inv_1", "bob", r));
+
+    var failed = assertInstanceOf(PaymentLedgerResult.Failed.class, result.reply());
+    assertEquals(Rejection.Kind.ILLEGAL_TRANSITION, failed.rejection().kind());
+    assertEquals("PAID", failed.rejection().details().get("currentStatus"));
+    assertTrue(result.hasNoEvents(), "nothing persisted");
+    assertEquals(before, result.state());
+    assertFalse(result.state().receivables().containsKey("inv_1"), "the cancelled order's invoice stays settled");
+  }
+
   @Test
   void a_chargeback_of_a_short_payment_whose_order_was_cancelled_leaves_the_invoice_settled() {
     start("acme", WITH_TOLERANCE);
