@@ -111,9 +111,9 @@ final class Ledger {
 
   /**
    * What cancelling an invoiced order does to its invoice: void it when nothing has been applied;
-   * otherwise credit in full what is not credited or written off already (so what was paid
-   * becomes account credit, and nothing is credited twice); nothing when it is void or fully
-   * credited already.
+   * otherwise credit in full what is not credited or written off already (so what was paid —
+   * in cash or from account credit — becomes account credit, and nothing is credited twice);
+   * nothing when it is void or fully credited already.
    */
   static List<Event> cancellation(CustomerState s, String invoiceId, String by, Instant at) {
     Receivable open = s.receivables().get(invoiceId);
@@ -125,7 +125,8 @@ final class Ledger {
       return List.of(new InvoiceVoided(invoiceId, "order cancelled", by, at));
     }
     Receivable invoice = open != null ? open : settled;
-    BigDecimal uncredited = invoice.total().subtract(invoice.credited()).subtract(invoice.writtenOff());
+    BigDecimal creditNotes = invoice.credited().subtract(invoice.paidByAccountCredit());
+    BigDecimal uncredited = invoice.total().subtract(creditNotes).subtract(invoice.writtenOff());
     if (invoice.voided() || uncredited.signum() == 0 || s.creditNotes().containsKey(cancellationCreditNoteId(invoiceId))) {
       return List.of();
     }

@@ -213,9 +213,7 @@ final class PaymentLedger {
       if (r.cancelled() || r.voided()) {
         continue;
       }
-      BigDecimal byCredit = r.applications().stream()
-          .filter(a -> a.kind() == Application.Kind.CREDIT_NOTE && Rule.ACCOUNT_CREDIT.name().equals(a.rule()))
-          .map(Application::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+      BigDecimal byCredit = r.paidByAccountCredit();
       BigDecimal take = byCredit.min(shortfall);
       if (take.signum() > 0) {
         undone.add(new Allocation(r.invoiceId(), r.invoiceNumber(), take, Rule.ACCOUNT_CREDIT, null));

@@ -62,6 +62,23 @@ public record Receivable(
     return paid.signum() == 0 && credited.signum() == 0 && writtenOff.signum() == 0;
   }
 
+  /**
+   * What account credit (the customer's own money, from an overpayment or a cancelled order)
+   * paid on it, net of what chargebacks took back. It counts in {@code credited}, yet it is no
+   * credit note of this invoice: cancelling the order gives it back as account credit.
+   */
+  public BigDecimal paidByAccountCredit() {
+    BigDecimal sum = total.subtract(total);
+    for (Application a : applications) {
+      if (a.kind() == Application.Kind.CREDIT_NOTE && ACCOUNT_CREDIT.equals(a.rule())) {
+        sum = sum.add(a.amount());
+      }
+    }
+    return sum;
+  }
+
+  private static final String ACCOUNT_CREDIT = dev.o2c.payment.Rule.ACCOUNT_CREDIT.name();
+
   public InvoiceStatus status() {
     if (voided()) {
       return InvoiceStatus.VOID;

@@ -421,6 +421,29 @@ class LedgerTest {
   }
 
   @Test
+  void cancelling_an_invoice_paid_from_account_credit_gives_that_credit_back() {
+    // 50.00 to the customer's good (a credit note on an invoice the account does not hold open), 40.00 of it pays inv_1,
+    // 30.00 cash pays more of it; the order is cancelled: all 70.00 the customer put in is theirs again.
+    var s = invoiced("119.00");
+    s = apply(s, Ledger.creditNote(s, "inv_0", "cn_0", new BigDecimal("50.00"), "goodwill", "alice", T0));
+    s = apply(s, new CustomerAccount.AccountCreditApplied("inv_1", "INV-inv_1", new BigDecimal("40.00"), T0));
+    s = apply(s, payment("pay_1", "30.00"));
+    assertMoney("10.00", s.accountCredit());
+    assertMoney("40.00", s.receivables().get("inv_1").paidByAccountCredit());
+
+    var events = Ledger.cancellation(s, "inv_1", "bob", T1);
+    var after = applyAll(s, events);
+
+    var note = assertInstanceOf(CreditNoteIssued.class, events.get(0));
+    assertMoney("119.00", note.amount());
+    assertMoney("49.00", note.appliedToInvoice());
+    assertMoney("70.00", note.toAccountCredit());
+    assertMoney("80.00", after.accountCredit());
+    assertMoney("0", after.receivable());
+    assertMoney("-80.00", after.balance());
+  }
+
+  @Test
   void a_void_of_an_invoice_is_no_cancellation_mark() {
     var after = applyAll(invoiced("119.00"), Ledger.cancellation(invoiced("119.00"), "inv_1", "bob", T1));
 

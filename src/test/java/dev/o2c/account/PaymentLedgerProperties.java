@@ -220,7 +220,7 @@ class PaymentLedgerProperties {
 
   // --- The property ------------------------------------------------------------------------------
 
-  @Property(tries = 200)
+  @Property(tries = 1000)
   void money_adds_up_after_every_decision_and_a_replay_gives_the_same_account(
       @ForAll("settings") Settings settings, @ForAll("steps") List<Step> steps) {
     var run = new Run(settings.payments(), settings.invoicing(), settings.currency(), settings.creditLimitMinor());
@@ -722,6 +722,9 @@ class PaymentLedgerProperties {
         reached.add("cancelled after its invoice");
         assertTrue(after.voided() || after.balance().signum() == 0, () -> "a cancelled order's invoice owes nothing: " + after);
         assertTrue(after.voided() || after.cancelled(), "marked as the invoice of a cancelled order");
+        // What the customer paid on it, in cash or from account credit, is theirs again as account credit.
+        var returned = r.voided() || r.cancelled() ? BigDecimal.ZERO : r.paid().add(r.paidByAccountCredit());
+        assertMoney(before.accountCredit().add(returned), state.accountCredit(), "account credit after the cancellation");
       }
       if (r.untouched() && !r.voided()) {
         assertTrue(after.voided(), "an invoice with nothing applied is voided");
