@@ -1,7 +1,9 @@
 package dev.o2c;
 
 import com.typesafe.config.Config;
+import dev.o2c.account.AccountArchive;
 import dev.o2c.account.AccountSettings;
+import dev.o2c.account.ArchiveSettings;
 import dev.o2c.account.CustomerAccount;
 import dev.o2c.account.LedgerProjection;
 import dev.o2c.account.ShardedLedgerEffects;
@@ -61,7 +63,14 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 public final class Contexts {
 
   /** Where the read models and the dunning schedule are kept. */
-  public record Stores(AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments) {}
+  public record Stores(
+      AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments, AccountArchive archive) {
+
+    /** With the account archive in memory (tests without Cassandra). */
+    public Stores(AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments) {
+      this(alerts, invoices, dunning, payments, AccountArchive.inMemory());
+    }
+  }
 
   private Contexts() {}
 
@@ -74,6 +83,7 @@ public final class Contexts {
     OrderSettings orderSettings = OrderSettings.fromConfig(config);
     InvoicingSettings invoicing = InvoicingSettings.fromConfig(config);
     AccountSettings accountSettings = AccountSettings.fromConfig(config);
+    ArchiveSettings archiving = ArchiveSettings.fromConfig(config);
     PaymentSettings payments = PaymentSettings.fromConfig(config);
     ClusterSharding sharding = ClusterSharding.get(system);
     OrderService orders = new OrderService(system, http.askTimeout());
@@ -91,7 +101,7 @@ public final class Contexts {
     ShardedLedgerEffects effects =
         new ShardedLedgerEffects(system, stores.invoices(), numbers, paymentService::referencesAppeared, accountSettings.orderAskTimeout());
     sharding.init(Entity.of(CustomerAccount.KEY, entity -> CustomerAccount.create(entity.getEntityId(),
-        new CustomerAccount.Dependencies(clock, effects, accountSettings, invoicing, payments))));
+        new CustomerAccount.Dependencies(clock, effects, accountSettings, invoicing, payments, stores.archive(), archiving))));
     ShardedOrderLedger ledger = new ShardedOrderLedger(system, timeout);
     sharding.init(Entity.of(Order.KEY, entity -> Order.create(entity.getEntityId(),
         new Order.Dependencies(clock, ledger, orderSettings))));

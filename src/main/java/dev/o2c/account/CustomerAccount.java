@@ -162,6 +162,15 @@ public final class CustomerAccount
   /** What the orders said: recorded (true) or not (internal). */
   public record PlacementsChecked(Map<String, Boolean> answers) implements Command {}
 
+  /** Timer: look for settled items that may leave the state (internal). */
+  public record ArchiveTick() implements Command {}
+
+  /** The items chosen to leave are stored in the archive, or not (internal). */
+  public record ArchiveStored(AccountArchive.Found stored, String failure) implements Command {}
+
+  /** Archived items the queued commands need, loaded (internal). */
+  public record ArchiveLoaded(Archive.Ids asked, AccountArchive.Found found, String failure) implements Command {}
+
   /** What happened to an account. */
   public sealed interface Event extends CborSerializable {}
 
@@ -278,6 +287,25 @@ public final class CustomerAccount
   /** An order's invoice could not be issued (an unknown tax code): the order keeps its credit, an alert is raised. */
   public record InvoicingFailed(String orderId, String detail, Instant at) implements Event {}
 
+  /**
+   * Settled invoices and finished payments left the account's state: they are in the
+   * {@link AccountArchive}, stored before this event was written.
+   */
+  public record ItemsArchived(List<String> invoiceIds, List<String> paymentIds, Instant at) implements Event {
+    public ItemsArchived {
+      invoiceIds = List.copyOf(invoiceIds);
+      paymentIds = List.copyOf(paymentIds);
+    }
+  }
+
+  /** Archived items back in the account's state, whole, as a decision in the same write needs them. */
+  public record ItemsRestored(List<Receivable> invoices, List<dev.o2c.payment.PaymentEntry> payments, Instant at) implements Event {
+    public ItemsRestored {
+      invoices = List.copyOf(invoices);
+      payments = List.copyOf(payments);
+    }
+  }
+
   /** These orders have their own records of their placements. */
   public record PlacementsConfirmed(List<String> orderIds, Instant at) implements Event {
     public PlacementsConfirmed {
@@ -286,7 +314,15 @@ public final class CustomerAccount
   }
   /** What an account needs besides its events. */
   public record Dependencies(
-      BusinessClock clock, LedgerEffects effects, AccountSettings settings, InvoicingSettings invoicing, PaymentSettings payments) {}
+      BusinessClock clock, LedgerEffects effects, AccountSettings settings, InvoicingSettings invoicing, PaymentSettings payments,
+      AccountArchive archive, ArchiveSettings archiving) {
+
+    /** Without archiving: every item stays in the state. */
+    public Dependencies(
+        BusinessClock clock, LedgerEffects effects, AccountSettings settings, InvoicingSettings invoicing, PaymentSettings payments) {
+      this(clock, effects, settings, invoicing, payments, AccountArchive.inMemory(), ArchiveSettings.OFF);
+    }
+  }
 
   /** How a queued command is decided against the state it meets. */
   @FunctionalInterface
@@ -294,11 +330,19 @@ public final class CustomerAccount
     Decision<?> decide(CustomerState state, OrderDecisions.Context context);
   }
 
-  /** A queued command and where its answer goes. */
-  private record Queued(Decider decider, ActorRef<Object> replyTo) {}
+  /** What archived items a queued command needs back, given the state it will meet. */
+  @FunctionalInterface
+  private interface Wants {
+    Archive.Ids of(CustomerState state);
+  }
 
-  /** A decided batch: its events, and its answers ready to send once they are durable. */
-  private record Decided(List<Event> events, List<Runnable> replies) {}
+  private static final Wants NOTHING = s -> Archive.Ids.none();
+
+  /** A queued command, what archived items it needs, and where its answer goes. */
+  private record Queued(Decider decider, Wants wants, ActorRef<Object> replyTo) {}
+
+  /** A decided batch: its events, the state after them, and its answers ready to send once they are durable. */
+  private record Decided(List<Event> events, CustomerState state, List<Runnable> replies) {}
 
   private final String tenantId;
   private final String customerId;
@@ -318,6 +362,15 @@ public final class CustomerAccount
   /** The placements of the check in flight. */
   private final Set<String> checking = new HashSet<>();
   private boolean checkInFlight;
+  /** Archived items loaded for the queued commands, restored in the next write. */
+  private final Map<String, Receivable> restoredInvoices = new LinkedHashMap<>();
+  private final Map<String, dev.o2c.payment.PaymentEntry> restoredPayments = new LinkedHashMap<>();
+  /** Ids looked up in the archive for the queued commands (found or not), until the next write. */
+  private final Archive.Ids lookedUp = Archive.Ids.none();
+  private boolean awaitingArchive;
+  private boolean archiveInFlight;
+  /** Items stored in the archive, to leave the state in the next write. */
+  private AccountArchive.Found leaving;
 
   public static Behavior<Command> create(String entityId, Dependencies deps) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new CustomerAccount(entityId, context, timers, deps)));
@@ -354,7 +407,7 @@ public final class CustomerAccount
   public Set<String> tagsFor(Event event) {
     boolean read;
     if (event instanceof Created || event instanceof ProfileUpdated || event instanceof OrderApproved || event instanceof OrderClosed
-        || event instanceof PlacementsConfirmed) {
+        || event instanceof PlacementsConfirmed || event instanceof ItemsArchived || event instanceof ItemsRestored) {
       read = false;
     } else if (event instanceof OrderAccepted e) {
       // Rule alerts, and a held order's names (a payment waiting for them) are read.
@@ -368,7 +421,12 @@ public final class CustomerAccount
   @Override
   public SignalHandler<CustomerState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::scheduleCheckIfNeeded)
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          scheduleCheckIfNeeded(state);
+          if (deps.archiving().enabled()) {
+            timers.startTimerWithFixedDelay("archive", new ArchiveTick(), deps.archiving().interval());
+          }
+        })
         .build();
   }
 
@@ -382,24 +440,28 @@ public final class CustomerAccount
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), AccountDecisions.view(s, dunningHold(s))))
-        .onCommand(GetInvoice.class, (s, c) -> Effect().reply(c.replyTo(), AccountViews.invoice(s, c.invoiceId())))
+        .onCommand(GetInvoice.class, this::getInvoice)
         .onCommand(CheckPayer.class, (s, c) -> Effect().reply(c.replyTo(), PaymentLedger.checkPayer(s, c.currency()).reply().apply(s)))
-        .onCommand(GetPayment.class, (s, c) -> Effect().reply(c.replyTo(), PaymentLedger.get(s, c.paymentId())))
-        .onCommand(GetStatement.class, (s, c) -> Effect().reply(c.replyTo(),
-            new StatementAnswer(PaymentLedger.statement(s, c.from(), c.to()))))
+        .onCommand(GetPayment.class, this::getPayment)
+        .onCommand(GetStatement.class, this::getStatement)
         .onCommand(Create.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> AccountDecisions.create(st, c, x.now())))
         .onCommand(Update.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> AccountDecisions.update(st, c, x.now(), x.dunningHold())))
         .onCommand(PlaceOrder.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> OrderDecisions.place(st, c.request(), x)))
-        .onCommand(ChangeOrder.class, (s, c) -> enqueue(c.replyTo(),
+        .onCommand(ChangeOrder.class, (s, c) -> enqueue(c.replyTo(), st -> Archive.forOrderChange(st, c.orderId()),
             (st, x) -> OrderDecisions.change(st, c.orderId(), c.change(), c.reason(), c.by(), x)))
-        .onCommand(IssueCreditNote.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> AccountDecisions.issueCreditNote(st, c, x.now())))
-        .onCommand(VoidInvoice.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> AccountDecisions.voidInvoice(st, c, x.now())))
+        .onCommand(IssueCreditNote.class, (s, c) -> enqueue(c.replyTo(), st -> Archive.forInvoice(st, c.invoiceId()),
+            (st, x) -> AccountDecisions.issueCreditNote(st, c, x.now())))
+        .onCommand(VoidInvoice.class, (s, c) -> enqueue(c.replyTo(), st -> Archive.forInvoice(st, c.invoiceId()),
+            (st, x) -> AccountDecisions.voidInvoice(st, c, x.now())))
         .onCommand(RunDunning.class, (s, c) -> enqueue(c.replyTo(),
             (st, x) -> AccountDecisions.runDunning(st, c, deps.invoicing().tenant(tenantId), x.now())))
         .onCommand(ApplyPayment.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.apply(st, c, x.payments(), x.now())))
-        .onCommand(AllocatePayment.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.allocate(st, c, x.now())))
-        .onCommand(UnallocatePayment.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.unallocate(st, c, x.now())))
-        .onCommand(ReversePayment.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.reverse(st, c, x.now())))
+        .onCommand(AllocatePayment.class, (s, c) -> enqueue(c.replyTo(), st -> Archive.forPayment(st, c.paymentId(), null, false),
+            (st, x) -> PaymentLedger.allocate(st, c, x.now())))
+        .onCommand(UnallocatePayment.class, (s, c) -> enqueue(c.replyTo(),
+            st -> Archive.forPayment(st, c.paymentId(), c.invoiceId(), false), (st, x) -> PaymentLedger.unallocate(st, c, x.now())))
+        .onCommand(ReversePayment.class, (s, c) -> enqueue(c.replyTo(), st -> Archive.forPayment(st, c.paymentId(), null, true),
+            (st, x) -> PaymentLedger.reverse(st, c, x.now())))
         .onCommand(IssueRefund.class, (s, c) -> enqueue(c.replyTo(), (st, x) -> PaymentLedger.refund(st, c, x.now())))
         .onCommand(PlacementRecorded.class, (s, c) -> {
           recorded.add(c.orderId());
@@ -413,14 +475,21 @@ public final class CustomerAccount
         .onCommand(NumbersArrived.class, this::numbersArrived)
         .onCommand(CheckPlacements.class, this::checkPlacements)
         .onCommand(PlacementsChecked.class, this::placementsChecked)
+        .onCommand(ArchiveTick.class, this::archiveTick)
+        .onCommand(ArchiveStored.class, this::archiveStored)
+        .onCommand(ArchiveLoaded.class, this::archiveLoaded)
         .build();
   }
 
   // --- Batches -------------------------------------------------------------------------------
 
-  @SuppressWarnings("unchecked")
   private ReplyEffect<Event, CustomerState> enqueue(ActorRef<?> replyTo, Decider decider) {
-    queue.add(new Queued(decider, (ActorRef<Object>) replyTo));
+    return enqueue(replyTo, NOTHING, decider);
+  }
+
+  @SuppressWarnings("unchecked")
+  private ReplyEffect<Event, CustomerState> enqueue(ActorRef<?> replyTo, Wants wants, Decider decider) {
+    queue.add(new Queued(decider, wants, (ActorRef<Object>) replyTo));
     scheduleFlush();
     return Effect().noReply();
   }
@@ -430,15 +499,15 @@ public final class CustomerAccount
    * it, and handed back after) is all queued before the Flush comes.
    */
   private void scheduleFlush() {
-    if (!flushScheduled && !awaitingNumbers) {
+    if (!flushScheduled && !awaitingNumbers && !awaitingArchive) {
       flushScheduled = true;
       context.getSelf().tell(new Flush());
     }
   }
 
-  private ReplyEffect<Event, CustomerState> flush(CustomerState state) {
+  private ReplyEffect<Event, CustomerState> flush(CustomerState current) {
     flushScheduled = false;
-    if (awaitingNumbers || (queue.isEmpty() && recorded.isEmpty())) {
+    if (awaitingNumbers || awaitingArchive || (queue.isEmpty() && recorded.isEmpty() && leaving == null)) {
       return Effect().noReply();
     }
     List<Queued> batch = new ArrayList<>();
@@ -446,6 +515,23 @@ public final class CustomerAccount
       batch.add(queue.poll());
     }
     Instant now = deps.clock().now();
+    // Archived items the batch needs are loaded first, and restored at the head of its write.
+    ItemsRestored restored = restoredInvoices.isEmpty() && restoredPayments.isEmpty() ? null
+        : new ItemsRestored(List.copyOf(restoredInvoices.values()), List.copyOf(restoredPayments.values()), now);
+    CustomerState state = restored == null ? current : current.apply(restored);
+    Archive.Ids missing = Archive.Ids.none();
+    for (Queued q : batch) {
+      missing.addAll(q.wants().of(state));
+    }
+    missing = missing.without(lookedUp);
+    if (!missing.isEmpty()) {
+      requeue(batch);
+      awaitingArchive = true;
+      Archive.Ids asked = missing;
+      context.pipeToSelf(deps.archive().load(tenantId, customerId, asked.invoiceIds(), asked.paymentIds()),
+          (found, failure) -> new ArchiveLoaded(asked, found, failure == null ? null : failure.toString()));
+      return Effect().noReply();
+    }
     LocalDate today = deps.clock().today();
     String prefix = deps.invoicing().tenant(tenantId).numberPrefix();
     String series = prefix + "-" + today.getYear();
@@ -459,20 +545,33 @@ public final class CustomerAccount
       return "";
     });
     if (needed[0] > numbers.size()) {
-      for (int i = batch.size() - 1; i >= 0; i--) {
-        queue.addFirst(batch.get(i));
-      }
+      requeue(batch);
       awaitingNumbers = true;
       context.pipeToSelf(deps.effects().numbers(tenantId, prefix, today.getYear(), needed[0] - numbers.size()),
           (taken, failure) -> new NumbersArrived(series, taken, failure == null ? null : failure.toString()));
       return Effect().noReply();
     }
     Decided decided = decide(state, batch, now, today, numbers::poll);
-    List<Event> events = new ArrayList<>(decided.events());
+    List<Event> events = new ArrayList<>();
+    if (restored != null) {
+      events.add(restored);
+    }
+    events.addAll(decided.events());
+    restoredInvoices.clear();
+    restoredPayments.clear();
+    lookedUp.invoiceIds().clear();
+    lookedUp.paymentIds().clear();
     List<String> confirm = recorded.stream().filter(state.unconfirmed()::containsKey).toList();
     recorded.clear();
     if (!confirm.isEmpty()) {
       events.add(new PlacementsConfirmed(confirm, now));
+    }
+    if (leaving != null) {
+      ItemsArchived archived = Archive.leaving(decided.state(), leaving, now);
+      leaving = null;
+      if (archived != null) {
+        events.add(archived);
+      }
     }
     if (!queue.isEmpty()) {
       scheduleFlush();
@@ -507,7 +606,13 @@ public final class CustomerAccount
       events.addAll(d.events());
       replies.add(() -> q.replyTo().tell(answer));
     }
-    return new Decided(events, replies);
+    return new Decided(events, s, replies);
+  }
+
+  private void requeue(List<Queued> batch) {
+    for (int i = batch.size() - 1; i >= 0; i--) {
+      queue.addFirst(batch.get(i));
+    }
   }
 
   /**
@@ -558,6 +663,92 @@ public final class CustomerAccount
     return deps.invoicing().tenant(tenantId).dunning().stream()
         .filter(InvoicingSettings.Step::creditHold)
         .anyMatch(step -> state.anyOpenInvoiceAt(step.level()));
+  }
+
+  // --- The archive ----------------------------------------------------------------------------
+
+  private static final dev.o2c.infra.Rejection ARCHIVE_UNAVAILABLE = dev.o2c.infra.Rejection.of(dev.o2c.infra.Rejection.Kind.UNAVAILABLE,
+      "The account archive could not be read; safe to retry.");
+
+  /** An invoice the state holds, or else one the archive has (a read changes nothing). */
+  private ReplyEffect<Event, CustomerState> getInvoice(CustomerState state, GetInvoice cmd) {
+    InvoiceResult held = AccountViews.invoice(state, cmd.invoiceId());
+    if (held instanceof InvoiceResult.Ok || !state.exists()) {
+      return Effect().reply(cmd.replyTo(), held);
+    }
+    deps.archive().load(tenantId, customerId, Set.of(cmd.invoiceId()), Set.of()).whenComplete((found, failure) ->
+        cmd.replyTo().tell(failure != null ? new InvoiceResult.Failed(ARCHIVE_UNAVAILABLE)
+            : found.invoices().isEmpty() ? held : new InvoiceResult.Ok(AccountViews.view(customerId, found.invoices().get(0)))));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CustomerState> getPayment(CustomerState state, GetPayment cmd) {
+    PaymentLedgerResult held = PaymentLedger.get(state, cmd.paymentId());
+    if (held instanceof PaymentLedgerResult.Ok || !state.exists()) {
+      return Effect().reply(cmd.replyTo(), held);
+    }
+    deps.archive().load(tenantId, customerId, Set.of(), Set.of(cmd.paymentId())).whenComplete((found, failure) ->
+        cmd.replyTo().tell(failure != null ? new PaymentLedgerResult.Failed(ARCHIVE_UNAVAILABLE)
+            : found.payments().isEmpty() ? held : new PaymentLedgerResult.Ok(found.payments().get(0))));
+    return Effect().noReply();
+  }
+
+  /** A statement lists the payments of its period the archive has beside those the state holds. */
+  private ReplyEffect<Event, CustomerState> getStatement(CustomerState state, GetStatement cmd) {
+    if (!state.exists()) {
+      return Effect().reply(cmd.replyTo(), new StatementAnswer(null));
+    }
+    deps.archive().paymentsReceived(tenantId, customerId, cmd.from(), cmd.to()).whenComplete((archived, failure) -> {
+      if (failure != null) {
+        context.getLog().warn("Statement of customer {} of tenant {} without archived payments: {}", customerId, tenantId, failure.toString());
+      }
+      CustomerState whole = failure == null && !archived.isEmpty() ? state.apply(new ItemsRestored(List.of(), archived, state.updatedAt()))
+          : state;
+      cmd.replyTo().tell(new StatementAnswer(PaymentLedger.statement(whole, cmd.from(), cmd.to())));
+    });
+    return Effect().noReply();
+  }
+
+  /** What may leave the state is stored in the archive first; it leaves in the write after that. */
+  private ReplyEffect<Event, CustomerState> archiveTick(CustomerState state, ArchiveTick tick) {
+    if (archiveInFlight || leaving != null || !state.exists()) {
+      return Effect().noReply();
+    }
+    AccountArchive.Found candidates = Archive.candidates(state, now().minus(deps.archiving().after()), deps.archiving().maxItems());
+    if (candidates.isEmpty()) {
+      return Effect().noReply();
+    }
+    archiveInFlight = true;
+    context.pipeToSelf(deps.archive().store(tenantId, customerId, candidates.invoices(), candidates.payments()),
+        (done, failure) -> new ArchiveStored(candidates, failure == null ? null : failure.toString()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CustomerState> archiveStored(CustomerState state, ArchiveStored msg) {
+    archiveInFlight = false;
+    if (msg.failure() != null) {
+      context.getLog().warn("Archiving items of customer {} of tenant {} failed (tried again later): {}", customerId, tenantId,
+          msg.failure());
+      return Effect().noReply();
+    }
+    leaving = msg.stored();
+    scheduleFlush();
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, CustomerState> archiveLoaded(CustomerState state, ArchiveLoaded msg) {
+    awaitingArchive = false;
+    if (msg.failure() != null) {
+      context.getLog().warn("Loading archived items of customer {} of tenant {} failed; trying again: {}", customerId, tenantId,
+          msg.failure());
+      timers.startSingleTimer("archive-load", new Flush(), Duration.ofSeconds(1));
+      return Effect().noReply();
+    }
+    lookedUp.addAll(msg.asked());
+    msg.found().invoices().forEach(r -> restoredInvoices.putIfAbsent(r.invoiceId(), r));
+    msg.found().payments().forEach(p -> restoredPayments.putIfAbsent(p.paymentId(), p));
+    scheduleFlush();
+    return Effect().noReply();
   }
 
   // --- Healing of placements whose order lost its own record ---------------------------------

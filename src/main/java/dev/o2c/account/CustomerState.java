@@ -197,6 +197,12 @@ public record CustomerState(
       }
       return withOrders(ordersMap(), reserved, left, updatedAt);
     }
+    if (event instanceof CustomerAccount.ItemsArchived e) {
+      return Archive.apply(this, e);
+    }
+    if (event instanceof CustomerAccount.ItemsRestored e) {
+      return Archive.apply(this, e);
+    }
     return recordApplications(Ledger.apply(this, event), event);
   }
 
