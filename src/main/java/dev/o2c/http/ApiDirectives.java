@@ -69,7 +69,8 @@ public abstract class ApiDirectives extends AllDirectives {
           return extractMaterializer(
               materializer ->
                   onSuccess(
-                      () -> entity.toStrict(BODY_TIMEOUT.toMillis(), settings.maxBodySize(), materializer),
+                      () -> entity.toStrict(BODY_TIMEOUT.toMillis(), settings.maxBodySize(), materializer)
+                          .exceptionally(ApiDirectives::bodyNotReceived),
                       strict -> {
                         byte[] bytes = strict.getData().toArray();
                         if (bytes.length == 0) {
@@ -79,6 +80,19 @@ public abstract class ApiDirectives extends AllDirectives {
                         return inner.apply(Json.read(bytes, type));
                       }));
         });
+  }
+
+  /**
+   * A body that did not arrive in full within the time allowed (a Content-Length larger than what
+   * is sent) is the client's failure: 408, never the 503 of a server that did not answer.
+   */
+  private static <T> T bodyNotReceived(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof java.util.concurrent.TimeoutException) {
+      throw Problem.of(ProblemType.REQUEST_TIMEOUT, "The request body did not arrive in full within " + BODY_TIMEOUT.toSeconds()
+          + " s (is Content-Length larger than the body sent?).").toException();
+    }
+    throw failure instanceof CompletionException c ? c : new CompletionException(failure);
   }
 
   /** The 413 problem for a body over {@code limit} bytes. */

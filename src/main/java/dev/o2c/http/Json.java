@@ -61,6 +61,7 @@ public final class Json {
             .addModule(new JavaTimeModule())
             // Optional fields tell "absent" (null) from "explicitly null" (empty): merge patches.
             .addModule(new Jdk8Module())
+            .addModule(new SimpleModule("o2c-text").addDeserializer(String.class, new WellFormedText()))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -123,9 +124,24 @@ public final class Json {
    */
   public static <T> T read(byte[] body, Class<T> type) {
     try {
-      return REQUESTS.readValue(body, type);
+      T value = REQUESTS.readValue(body, type);
+      if (value == null) {
+        throw Problem.validation("The request body is JSON null; " + (List.class.isAssignableFrom(type) ? "an array" : "a JSON object")
+            + " is expected.", List.of(new FieldError("$", "must be " + describe(type)))).toException();
+      }
+      if (value instanceof com.fasterxml.jackson.databind.JsonNode tree) {
+        String bad = unpairedSurrogateAt(tree, "");
+        if (bad != null) {
+          throw Problem.validation("The request is not valid.", List.of(new FieldError(bad.isEmpty() ? "$" : bad,
+              "must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)"))).toException();
+        }
+      }
+      return value;
     } catch (IOException e) {
       throw problemFor(e).toException();
+    } catch (NumberFormatException | ArithmeticException e) {
+      // A number whose exponent no decimal can hold (1e2147483648, 1e-2147483648), met while reading a tree.
+      throw Problem.of(ProblemType.MALFORMED_JSON, "The body holds a number out of range: " + firstLine(e.getMessage())).toException();
     }
   }
 
@@ -213,6 +229,73 @@ public final class Json {
 
   private static String firstLine(String message) {
     return Optional.ofNullable(message).map(m -> m.lines().findFirst().orElse("")).orElse("");
+  }
+
+  /**
+   * Text as the standard deserializer reads it, refused when it holds an unpaired UTF-16 surrogate
+   * (JSON allows the escape {@code "\ud800"} alone; no store or encoder can write such text).
+   */
+  private static final class WellFormedText extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
+    WellFormedText() {
+      super(String.class);
+    }
+
+    @Override
+    public String deserialize(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt)
+        throws IOException {
+      String text = com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance.deserialize(p, ctxt);
+      if (text != null && !wellFormed(text)) {
+        throw JsonMappingException.from(p, "must not contain an unpaired UTF-16 surrogate (\\ud800-\\udfff)");
+      }
+      return text;
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.type.LogicalType logicalType() {
+      return com.fasterxml.jackson.databind.type.LogicalType.Textual;
+    }
+  }
+
+  /** The path of the first text (or member name) in a tree that holds an unpaired surrogate, or null. */
+  private static String unpairedSurrogateAt(com.fasterxml.jackson.databind.JsonNode node, String at) {
+    if (node.isTextual()) {
+      return wellFormed(node.textValue()) ? null : at;
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String bad = unpairedSurrogateAt(node.get(i), at + "[" + i + "]");
+        if (bad != null) {
+          return bad;
+        }
+      }
+    } else if (node.isObject()) {
+      var fields = node.fields();
+      while (fields.hasNext()) {
+        var field = fields.next();
+        String path = at.isEmpty() ? field.getKey() : at + "." + field.getKey();
+        String bad = wellFormed(field.getKey()) ? unpairedSurrogateAt(field.getValue(), path) : at;
+        if (bad != null) {
+          return bad;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** No unpaired surrogate: every high surrogate followed by a low one, no low one alone. */
+  static boolean wellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Amounts are strings in plain decimal notation, never exponent notation or JSON numbers. */

@@ -9,6 +9,7 @@ public enum ProblemType {
   NOT_FOUND("not-found", "Not found", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
   NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
+  REQUEST_TIMEOUT("request-timeout", "Request body not received in time", 408),
   CONFLICT("conflict", "Conflict", 409),
   ALREADY_EXISTS("already-exists", "Already exists", 409),
   ILLEGAL_TRANSITION("illegal-transition", "Not allowed in the current status", 409),

@@ -85,7 +85,7 @@ public final class CassandraInvoiceStore implements InvoiceStore {
       if (pageToken != null) {
         // The driver's safe paging state: a token that is malformed, or belongs to another query
         // (another customer, another filter), is refused rather than read.
-        page = statement.setPagingState(PagingState.fromString(pageToken), cql);
+        page = statement.setPagingState(dev.o2c.infra.cassandra.PageTokens.open(pageToken), cql);
       }
       return cql.executeAsync(page);
     }).thenApply(rs -> page(rs, filter));
@@ -102,6 +102,6 @@ public final class CassandraInvoiceStore implements InvoiceStore {
         invoices.add(s);
       }
     }
-    return new Page(invoices, rs.hasMorePages() ? rs.getExecutionInfo().getSafePagingState().toString() : null);
+    return new Page(invoices, rs.hasMorePages() ? dev.o2c.infra.cassandra.PageTokens.seal(rs.getExecutionInfo().getSafePagingState()) : null);
   }
 }

@@ -81,7 +81,7 @@ public final class CassandraPaymentStore implements PaymentStore {
       if (pageToken != null) {
         // The driver's safe paging state: a token that is malformed, or belongs to another query,
         // is refused rather than read.
-        page = statement.setPagingState(PagingState.fromString(pageToken), cql);
+        page = statement.setPagingState(dev.o2c.infra.cassandra.PageTokens.open(pageToken), cql);
       }
       return cql.executeAsync(page);
     }).thenApply(CassandraPaymentStore::page);
@@ -95,7 +95,7 @@ public final class CassandraPaymentStore implements PaymentStore {
           row.getString("currency"), row.getLocalDate("received_on"), row.getString("bank_reference"),
           row.getString("remittance_info")));
     }
-    return new Page(payments, rs.hasMorePages() ? rs.getExecutionInfo().getSafePagingState().toString() : null);
+    return new Page(payments, rs.hasMorePages() ? dev.o2c.infra.cassandra.PageTokens.seal(rs.getExecutionInfo().getSafePagingState()) : null);
   }
 
 }

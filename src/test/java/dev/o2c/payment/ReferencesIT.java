@@ -60,6 +60,36 @@ class ReferencesIT {
   }
 
   @Test
+  void a_page_token_is_good_only_as_given_and_only_for_its_own_list() {
+    String c = customer("pages", "10000.00");
+    String other = customer("pages-other", "10000.00");
+    for (int i = 0; i < 3; i++) {
+      order(c, "10.00", null);
+    }
+    order(other, "10.00", null);
+    // The customers' invoice lists are read models: the ledger projection writes them within seconds.
+    server.http().await("/v1/customers/" + c + "/invoices?status=all",
+        r -> r.status() == 200 && r.json().get("invoices").size() == 3, Duration.ofSeconds(60));
+    server.http().await("/v1/customers/" + other + "/invoices?status=all",
+        r -> r.status() == 200 && r.json().get("invoices").size() == 1, Duration.ofSeconds(60));
+    String list = "/v1/customers/" + c + "/invoices?status=all&limit=1";
+    String token = server.get(list).json().get("nextPageToken").asText();
+
+    assertEquals(200, server.get(list + "&pageToken=" + token).status(), "the token as given");
+    String last = token.substring(token.length() - 1);
+    String changed = token.substring(0, token.length() - 1) + (last.equals("0") ? "1" : "0");
+    for (String bad : new String[] {"", changed, "x" + token, "not-a-token"}) {
+      Http.Response refused = server.get(list + "&pageToken=" + bad);
+      assertEquals(400, refused.status(), "token '" + bad + "': " + refused.body());
+      assertEquals("pageToken", refused.json().get("errors").get(0).get("field").asText());
+    }
+    Http.Response foreign = server.get("/v1/customers/" + other + "/invoices?status=all&limit=1&pageToken=" + token);
+    assertEquals(400, foreign.status(), "another customer's list: " + foreign.body());
+    Http.Response unapplied = server.get("/v1/payments?status=unapplied&pageToken=");
+    assertEquals(400, unapplied.status(), unapplied.body());
+  }
+
+  @Test
   void an_order_answer_carries_its_invoice_and_a_payment_naming_the_number_right_after_pays_it() {
     String c = customer("now", "1000.00");
     JsonNode order = order(c, "100.00", null);
