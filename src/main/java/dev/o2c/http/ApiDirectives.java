@@ -69,7 +69,8 @@ public abstract class ApiDirectives extends AllDirectives {
           return extractMaterializer(
               materializer ->
                   onSuccess(
-                      () -> entity.toStrict(BODY_TIMEOUT.toMillis(), settings.maxBodySize(), materializer)
+                      // withSizeLimit, not toStrict's own limit: that one reports a streamed body over it as 400.
+                      () -> entity.withSizeLimit(settings.maxBodySize()).toStrict(BODY_TIMEOUT.toMillis(), materializer)
                           .exceptionally(ApiDirectives::bodyNotReceived),
                       strict -> {
                         byte[] bytes = strict.getData().toArray();

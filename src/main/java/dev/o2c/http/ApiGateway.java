@@ -46,7 +46,9 @@ public final class ApiGateway extends ApiDirectives {
                         "v1",
                         () ->
                             authenticated(
-                                caller -> anyOf(contexts.stream().map(c -> c.route(caller)).toList()))))));
+                                // A gzip or deflate body is read decoded (the size limit counts decoded bytes); another
+                                // Content-Encoding is 415.
+                                caller -> decodeRequest(() -> anyOf(contexts.stream().map(c -> c.route(caller)).toList())))))));
   }
 
   /** The first of the routes that takes the request; none at all is a 404. */

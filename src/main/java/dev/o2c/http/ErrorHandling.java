@@ -14,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
+import org.apache.pekko.http.javadsl.server.UnsupportedRequestEncodingRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.MissingQueryParamRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -122,6 +123,13 @@ final class ErrorHandling extends AllDirectives {
                     Problem.validation(
                         "A query parameter is missing.",
                         List.of(new FieldError(r.parameterName(), "is required"))))))
+        .handleAll(
+            UnsupportedRequestEncodingRejection.class,
+            rejections -> complete(
+                ApiDirectives.problem(
+                    Problem.of(
+                        ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                        "The request's Content-Encoding is not supported; send gzip, deflate or none."))))
         .handle(
             MalformedQueryParamRejection.class,
             r -> complete(

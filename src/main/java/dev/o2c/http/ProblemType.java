@@ -17,7 +17,9 @@ public enum ProblemType {
   CHANGE_IN_PROGRESS("change-in-progress", "Another change of this resource is in progress", 409),
   IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused for a different request", 422),
   PAYLOAD_TOO_LARGE("payload-too-large", "Request body too large", 413),
+  URI_TOO_LONG("uri-too-long", "URI too long", 414),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+  HEADER_FIELDS_TOO_LARGE("header-fields-too-large", "Request header fields too large", 431),
   UNPROCESSABLE("unprocessable", "Request cannot be processed", 422),
   INTERNAL("internal", "Internal server error", 500),
   SERVICE_UNAVAILABLE("service-unavailable", "Service unavailable", 503);
@@ -35,8 +37,8 @@ public enum ProblemType {
   /** The type that stands for its status in general (not a particular problem of that status). */
   private boolean generic() {
     return switch (this) {
-      case BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, CONFLICT, PAYLOAD_TOO_LARGE,
-          UNSUPPORTED_MEDIA_TYPE, UNPROCESSABLE, INTERNAL, SERVICE_UNAVAILABLE -> true;
+      case BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, REQUEST_TIMEOUT, CONFLICT, PAYLOAD_TOO_LARGE,
+          URI_TOO_LONG, UNSUPPORTED_MEDIA_TYPE, HEADER_FIELDS_TOO_LARGE, UNPROCESSABLE, INTERNAL, SERVICE_UNAVAILABLE -> true;
       default -> false;
     };
   }

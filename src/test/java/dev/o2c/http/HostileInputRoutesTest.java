@@ -106,6 +106,86 @@ class HostileInputRoutesTest extends DomainRouteTestBase {
     assertAnOrderStillGoesThrough();
   }
 
+  @Test
+  void a_gzip_body_is_read_decoded_a_body_that_is_not_gzip_is_400_and_another_encoding_is_415() throws Exception {
+    String body = order("hostile", "EUR", "GZ-1", 1, "2.00");
+    var zipped = new java.io.ByteArrayOutputStream();
+    try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      gzip.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    var gzipped = org.apache.pekko.http.javadsl.model.headers.ContentEncoding.create(
+        org.apache.pekko.http.javadsl.model.headers.HttpEncodings.GZIP);
+    var decoded = send(ACME, HttpRequest.POST("/v1/orders").addHeader(gzipped)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, zipped.toByteArray())));
+    var mislabelled = send(ACME, HttpRequest.POST("/v1/orders").addHeader(gzipped)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+    var compressed = send(ACME, HttpRequest.POST("/v1/orders").addHeader(org.apache.pekko.http.javadsl.model.headers.ContentEncoding.create(
+        org.apache.pekko.http.javadsl.model.headers.HttpEncodings.COMPRESS))
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+
+    assertEquals(201, decoded.response().status().intValue(), decoded.entityString());
+    assertEquals("GZ-1", json(decoded).get("lines").get(0).get("sku").asText());
+    problem(mislabelled, 400, "bad-request");
+    problem(compressed, 415, "unsupported-media-type");
+    assertAnOrderStillGoesThrough();
+  }
+
+  @Test
+  void a_body_shorter_than_its_content_length_is_408_once_the_wait_for_the_rest_is_over() {
+    // The declared length never arrives: the body's stream never completes.
+    var entity = HttpEntities.create(ContentTypes.APPLICATION_JSON, 1_000L,
+        org.apache.pekko.stream.javadsl.Source.<org.apache.pekko.util.ByteString>maybe());
+
+    var result = send(ACME, HttpRequest.POST("/v1/customers").withEntity(entity));
+
+    JsonNode problem = problem(result, 408, "request-timeout");
+    assertTrue(problem.get("detail").asText().contains("Content-Length"), problem.toString());
+  }
+
+  @Test
+  void a_chunked_body_over_the_limit_is_413() {
+    var chunk = org.apache.pekko.util.ByteString.fromString(" ".repeat(64 * 1024));
+    var entity = HttpEntities.createChunked(ContentTypes.APPLICATION_JSON,
+        org.apache.pekko.stream.javadsl.Source.repeat(chunk).take(20));
+
+    problem(send(ACME, HttpRequest.POST("/v1/customers").withEntity(entity)), 413, "payload-too-large");
+  }
+
+  /**
+   * Requests the HTTP parser refuses before any route sees them, sent over a socket to the gateway
+   * bound as the server binds it: each answered problem+json with the parser's status.
+   */
+  @Test
+  void requests_the_parser_refuses_are_answered_problem_json_too() throws Exception {
+    var binding = org.apache.pekko.http.javadsl.Http.get(system()).newServerAt("127.0.0.1", 0).bind(route)
+        .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      int port = binding.localAddress().getPort();
+      String key = "X-API-Key: " + ACME + "\r\nConnection: close\r\n";
+      assertParserProblem(port, "GET /v1/customers/" + "x".repeat(3000) + " HTTP/1.1\r\nHost: a\r\n" + key + "\r\n", 414);
+      assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\nX-Big: " + "y".repeat(9000) + "\r\n" + key
+          + "\r\n", 431);
+      assertParserProblem(port, "GET /v1/customers/%zz HTTP/1.1\r\nHost: a\r\n" + key + "\r\n", 400);
+      assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\nX-Bad: a\u0001b\r\n" + key + "\r\n", 400);
+    } finally {
+      binding.unbind().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  private static void assertParserProblem(int port, String request, int status) throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      String response = new String(socket.getInputStream().readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+      String head = response.lines().findFirst().orElse("");
+      assertTrue(head.startsWith("HTTP/1.1 " + status), "status line: " + head + "\n" + response);
+      assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json"), response);
+      assertTrue(response.contains("\"status\":" + status), response);
+    }
+  }
+
   private static void assertNamed(TestRouteResult result, String field) {
     JsonNode problem = problem(result, 400, "validation");
     JsonNode errors = problem.get("errors");
