@@ -92,12 +92,30 @@ public final class Main {
       throw e;
     }
     // A node that leaves the cluster, or is downed by the split brain resolver, ends its process
-    // so that a supervisor (systemd, Kubernetes) can start a fresh one.
+    // so that a supervisor (systemd, Kubernetes) can start a fresh one — with a non-zero code when
+    // it did not choose to stop, so that restart-on-failure restarts it.
     server.get().system().getWhenTerminated().thenRun(() -> {
-      log.info("ActorSystem terminated; the process exits");
-      System.exit(0);
+      var reason = org.apache.pekko.actor.CoordinatedShutdown.get(server.get().system()).getShutdownReason();
+      int code = exitCode(reason.orElse(null));
+      log.info("ActorSystem terminated ({}); the process exits with code {}", reason.map(Object::toString).orElse("no reason given"), code);
+      System.exit(code);
     });
     printBanner(config, http, cassandra, contactPoints);
+  }
+
+  /** Exit codes: 0 a chosen stop (SIGTERM, a graceful leave); 2 downed by the cluster; 3 no seed node answered; 1 otherwise. */
+  static int exitCode(org.apache.pekko.actor.CoordinatedShutdown.Reason reason) {
+    if (reason instanceof org.apache.pekko.actor.CoordinatedShutdown.JvmExitReason$
+        || reason instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterLeavingReason$) {
+      return 0;
+    }
+    if (reason instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterDowningReason$) {
+      return 2;
+    }
+    if (reason instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterJoinUnsuccessfulReason$) {
+      return 3;
+    }
+    return 1;
   }
 
   private static void stopAfterServer(O2cServer server, EmbeddedCassandra node) {
