@@ -55,7 +55,7 @@ O2C_CASSANDRA_CQL_PORT=$((9042 + OFFSET)) \
 O2C_CASSANDRA_STORAGE_PORT=$((7000 + OFFSET)) \
 O2C_CASSANDRA_JMX_PORT=$((7199 + OFFSET)) \
 O2C_CASSANDRA_DATA_DIR=$OUT/cassandra \
-setsid java -Xms${BENCH_SERVER_HEAP:-2g} -Xmx${BENCH_SERVER_HEAP:-2g} -Dconfig.file=config/benchmark.conf \
+setsid java -Xms${BENCH_SERVER_HEAP:-2g} -Xmx${BENCH_SERVER_HEAP:-2g} -Dconfig.file=config/benchmark.conf -Do2c.profile=development \
   -jar target/o2c-server.jar > "$OUT/server.log" 2>&1 &
 SERVER=$!
 stop_server() {

@@ -133,6 +133,9 @@ public final class Main {
     String base = "http://" + http.host() + ":" + http.port();
     StringBuilder banner = new StringBuilder("\nO2C server started\n");
     banner.append("  API base URL:  ").append(base).append("   (readiness: ").append(base).append("/health/ready)\n");
+    banner.append("  Profile:       ").append(O2cConfig.profile(com.typesafe.config.ConfigFactory.empty()))
+        .append(config.getObject("o2c.tenants").isEmpty() ? "   (no tenant configured in o2c.tenants: every /v1 request is 401)" : "")
+        .append('\n');
     if (config.hasPath("o2c.tenants.dev.api-keys")) {
       List<? extends Config> devKeys = config.getConfigList("o2c.tenants.dev.api-keys");
       if (!devKeys.isEmpty()) {

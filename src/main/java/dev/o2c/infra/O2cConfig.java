@@ -26,7 +26,36 @@ public final class O2cConfig {
    */
   public static Config load(Config overrides) {
     ConfigFactory.invalidateCaches();
-    return ConfigFactory.load(overrides.withFallback(ConfigFactory.defaultApplication()));
+    Config application = overrides.withFallback(ConfigFactory.defaultApplication());
+    if (profile(overrides).equals(DEVELOPMENT)) {
+      application = application.withFallback(ConfigFactory.parseResources("development.conf"));
+    }
+    return ConfigFactory.load(application);
+  }
+
+  public static final String DEVELOPMENT = "development";
+  public static final String PRODUCTION = "production";
+
+  /**
+   * The profile: {@code o2c.profile} (in the overrides, as a system property, or O2C_PROFILE) if
+   * set; otherwise production when a configuration file of one's own is given (-Dconfig.file,
+   * -Dconfig.resource, -Dconfig.url: the production recipe) and development when not (./run.sh).
+   * Only the development profile loads development.conf, with the development tenant and its
+   * published key, so a production file that includes application.conf never has them.
+   */
+  public static String profile(Config overrides) {
+    String chosen = overrides.hasPath("o2c.profile") ? overrides.getString("o2c.profile")
+        : System.getProperty("o2c.profile", System.getenv("O2C_PROFILE"));
+    if (chosen == null || chosen.isBlank()) {
+      boolean ownFile = System.getProperty("config.file") != null || System.getProperty("config.resource") != null
+          || System.getProperty("config.url") != null;
+      return ownFile ? PRODUCTION : DEVELOPMENT;
+    }
+    String profile = chosen.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!profile.equals(DEVELOPMENT) && !profile.equals(PRODUCTION)) {
+      throw new IllegalArgumentException("o2c.profile (O2C_PROFILE) must be development or production, got '" + chosen + "'");
+    }
+    return profile;
   }
 
   /**

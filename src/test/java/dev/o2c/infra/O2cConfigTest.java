@@ -75,4 +75,37 @@ class O2cConfigTest {
     var e = assertThrows(IllegalArgumentException.class, () -> O2cConfig.seedNodes("10.0.0.1:25520"));
     assertEquals(true, e.getMessage().contains("O2C_SEED_NODES"));
   }
+
+  @Test
+  void the_development_tenant_exists_only_in_the_development_profile() throws Exception {
+    assertTrue(O2cConfig.load().hasPath("o2c.tenants.dev.api-keys"), "./run.sh: development, with the dev tenant");
+    Config production = O2cConfig.load(ConfigFactory.parseString("o2c.profile = production"));
+    assertFalse(production.hasPath("o2c.tenants.dev"), "production: no dev tenant");
+    assertEquals(8080, production.getInt("o2c.http.port"), "the rest of the shipped configuration");
+
+    // The README's production recipe: a file of one's own that includes application.conf and defines its tenants.
+    var file = java.nio.file.Files.createTempFile("prod", ".conf");
+    java.nio.file.Files.writeString(file, "include classpath(\"application.conf\")\n"
+        + "o2c.tenants = { acme { api-keys = [ { key = \"acme-production-key-1\", principal = \"shop\" } ] } }\n");
+    System.setProperty("config.file", file.toString());
+    try {
+      assertEquals(O2cConfig.PRODUCTION, O2cConfig.profile(ConfigFactory.empty()));
+      Config recipe = O2cConfig.load();
+      assertEquals(java.util.Set.of("acme"), recipe.getObject("o2c.tenants").keySet(), "only the file's tenants");
+      Config explicit = O2cConfig.load(ConfigFactory.parseString("o2c.profile = development"));
+      assertTrue(explicit.hasPath("o2c.tenants.dev"), "the development profile asked for explicitly");
+      assertTrue(explicit.hasPath("o2c.tenants.acme"));
+    } finally {
+      System.clearProperty("config.file");
+      java.nio.file.Files.delete(file);
+      ConfigFactory.invalidateCaches();
+    }
+  }
+
+  @Test
+  void a_profile_other_than_development_or_production_is_refused() {
+    var refused = assertThrows(IllegalArgumentException.class,
+        () -> O2cConfig.load(ConfigFactory.parseString("o2c.profile = staging")));
+    assertTrue(refused.getMessage().contains("O2C_PROFILE"));
+  }
 }

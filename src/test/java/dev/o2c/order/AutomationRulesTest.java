@@ -120,7 +120,7 @@ class AutomationRulesTest {
 
   @Test
   void the_shipped_example_rules_are_valid() {
-    var config = ConfigFactory.parseFile(new java.io.File("config/o2c.conf")).resolve();
+    var config = ConfigFactory.parseFile(new java.io.File("config/development.conf")).resolve();
     var rules = AutomationRules.fromConfig(config.getConfigList("o2c.tenants.dev.rules"), "dev").rules();
     assertEquals(List.of("large-order", "gift-cards", "b2b-review"), rules.stream().map(AutomationRules.Rule::name).toList());
   }

@@ -307,7 +307,9 @@ class PaymentTest {
     try {
       var probe = testKit.<PaymentResult>createTestProbe();
 
-      payment.runCommand(new Receive(p, "cust-1", Attribution.GIVEN, "key-1", "api", probe.ref()));
+      // From another thread: the test kit's runCommand then reads the state, which waits for the blocked outcome write.
+      var sent = CompletableFuture.runAsync(() -> payment.runCommand(new Receive(p, "cust-1", Attribution.GIVEN, "key-1", "api",
+          probe.ref())));
 
       var ok = assertInstanceOf(PaymentResult.Ok.class, probe.receiveMessage());
       assertTrue(writing.await(10, TimeUnit.SECONDS), "the outcome's write was started");
@@ -316,6 +318,7 @@ class PaymentTest {
       assertEquals(List.of(Received.class), journal().stream().map(Object::getClass).toList(), "not stored yet when answered");
 
       outcomeWrite.countDown();
+      sent.get(10, TimeUnit.SECONDS);
 
       assertEquals(applied, payment.getState().outcome());
       assertEquals(List.of(Received.class, OutcomeRecorded.class), journal().stream().map(Object::getClass).toList());
