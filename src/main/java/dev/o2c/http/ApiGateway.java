@@ -21,6 +21,7 @@ public final class ApiGateway extends ApiDirectives {
   private final HealthRoutes health;
   private final List<TenantRoutes> contexts;
   private final ErrorHandling errors;
+  private final dev.o2c.tenancy.RateLimiter limiter;
 
   public ApiGateway(HttpSettings settings, ApiKeys apiKeys, HealthRoutes health, List<TenantRoutes> contexts) {
     super(settings);
@@ -28,6 +29,7 @@ public final class ApiGateway extends ApiDirectives {
     this.health = health;
     this.contexts = List.copyOf(contexts);
     this.errors = new ErrorHandling(settings);
+    this.limiter = new dev.o2c.tenancy.RateLimiter();
   }
 
   public Route route() {
@@ -51,6 +53,13 @@ public final class ApiGateway extends ApiDirectives {
                                 caller -> decodeRequest(() -> anyOf(contexts.stream().map(c -> c.route(caller)).toList())))))));
   }
 
+  /** 429 with the whole seconds until the key has a request again. */
+  private Route tooManyRequests(long waitNanos) {
+    long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+    return complete(problem(Problem.of(ProblemType.RATE_LIMITED, "This API key made more requests than its rate limit allows; "
+        + "try again in " + seconds + " s.")).addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(seconds)));
+  }
+
   /** The first of the routes that takes the request; none at all is a 404. */
   private Route anyOf(List<Route> routes) {
     if (routes.isEmpty()) {
@@ -67,7 +76,10 @@ public final class ApiGateway extends ApiDirectives {
           if (key.isEmpty() || key.get().isBlank()) {
             return unauthorized("Send your API key in the " + API_KEY_HEADER + " header.");
           }
-          return apiKeys.lookup(key.get()).map(inner).orElseGet(() -> unauthorized("The API key is not known."));
+          return apiKeys.find(key.get()).map(known -> {
+            long wait = limiter.admit(known);
+            return wait == 0 ? inner.apply(known.caller()) : tooManyRequests(wait);
+          }).orElseGet(() -> unauthorized("The API key is not known."));
         });
   }
 

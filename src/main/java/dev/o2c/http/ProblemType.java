@@ -19,6 +19,7 @@ public enum ProblemType {
   PAYLOAD_TOO_LARGE("payload-too-large", "Request body too large", 413),
   URI_TOO_LONG("uri-too-long", "URI too long", 414),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+  RATE_LIMITED("rate-limited", "Too many requests", 429),
   HEADER_FIELDS_TOO_LARGE("header-fields-too-large", "Request header fields too large", 431),
   UNPROCESSABLE("unprocessable", "Request cannot be processed", 422),
   INTERNAL("internal", "Internal server error", 500),
@@ -38,7 +39,7 @@ public enum ProblemType {
   private boolean generic() {
     return switch (this) {
       case BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, REQUEST_TIMEOUT, CONFLICT, PAYLOAD_TOO_LARGE,
-          URI_TOO_LONG, UNSUPPORTED_MEDIA_TYPE, HEADER_FIELDS_TOO_LARGE, UNPROCESSABLE, INTERNAL, SERVICE_UNAVAILABLE -> true;
+          URI_TOO_LONG, UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, HEADER_FIELDS_TOO_LARGE, UNPROCESSABLE, INTERNAL, SERVICE_UNAVAILABLE -> true;
       default -> false;
     };
   }

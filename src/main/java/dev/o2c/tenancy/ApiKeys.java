@@ -23,18 +23,22 @@ public final class ApiKeys {
 
   private static final int MIN_KEY_LENGTH = 8;
 
-  private final Map<String, Caller> callersByDigest;
+  /** A configured key: its digest, whom it stands for, and how many requests it may make. */
+  public record Key(String digest, Caller caller, RateLimit limit) {}
+
+  private final Map<String, Key> keysByDigest;
   private final Map<String, String> displayNames;
 
-  private ApiKeys(Map<String, Caller> callersByDigest, Map<String, String> displayNames) {
-    this.callersByDigest = Map.copyOf(callersByDigest);
+  private ApiKeys(Map<String, Key> keysByDigest, Map<String, String> displayNames) {
+    this.keysByDigest = Map.copyOf(keysByDigest);
     this.displayNames = Map.copyOf(displayNames);
   }
 
   /** Reads o2c.tenants; a malformed tenant id, a short or a duplicated key stops the start. */
   public static ApiKeys fromConfig(Config config) {
     ConfigObject tenants = config.getObject("o2c.tenants");
-    Map<String, Caller> callers = new HashMap<>();
+    RateLimit defaultLimit = RateLimit.fromConfig(config.getConfig("o2c.http.rate-limit"));
+    Map<String, Key> callers = new HashMap<>();
     Map<String, String> names = new HashMap<>();
     for (String tenantId : tenants.keySet()) {
       if (!TENANT_ID.matcher(tenantId).matches()) {
@@ -50,7 +54,9 @@ public final class ApiKeys {
               "An API key of tenant '" + tenantId + "' is shorter than " + MIN_KEY_LENGTH + " characters");
         }
         Caller caller = new Caller(tenantId, key.getString("principal"));
-        if (callers.putIfAbsent(digest(secret), caller) != null) {
+        RateLimit limit = key.hasPath("rate-limit") ? RateLimit.fromConfig(key.getConfig("rate-limit")) : defaultLimit;
+        String digest = digest(secret);
+        if (callers.putIfAbsent(digest, new Key(digest, caller, limit)) != null) {
           throw new IllegalArgumentException("An API key of tenant '" + tenantId + "' is configured twice");
         }
       }
@@ -60,10 +66,15 @@ public final class ApiKeys {
 
   /** The caller a presented key stands for, if any. */
   public Optional<Caller> lookup(String presentedKey) {
+    return find(presentedKey).map(Key::caller);
+  }
+
+  /** The configured key a presented key is, if any. */
+  public Optional<Key> find(String presentedKey) {
     if (presentedKey == null || presentedKey.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.ofNullable(callersByDigest.get(digest(presentedKey)));
+    return Optional.ofNullable(keysByDigest.get(digest(presentedKey)));
   }
 
   public boolean hasTenant(String tenantId) {

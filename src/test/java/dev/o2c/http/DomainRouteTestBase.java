@@ -65,7 +65,10 @@ public abstract class DomainRouteTestBase extends JUnit5RouteTest {
         o2c.orders.max-lines = 3
         o2c.tenants {
           acme {
-            api-keys = [ { key = "acme-key-123", principal = "acme-shop" } ]
+            api-keys = [
+              { key = "acme-key-123", principal = "acme-shop", rate-limit { requests-per-second = 100000, burst = 100000 } }
+              { key = "acme-limited-key", principal = "acme-slow", rate-limit { requests-per-second = 2, burst = 5 } }
+            ]
             invoicing.tax.rates { STANDARD = 19 }
             rules = [
               { name = "big", when { total-over = 1000 }, action = HOLD, reason = LARGE_ORDER }
@@ -73,7 +76,7 @@ public abstract class DomainRouteTestBase extends JUnit5RouteTest {
               { name = "b2b", when { channel-in = [b2b] }, action = ROUTE, queue = "b2b-review" }
             ]
           }
-          globex { api-keys = [ { key = "globex-key-123", principal = "globex-web" } ] }
+          globex { api-keys = [ { key = "globex-key-123", principal = "globex-web", rate-limit { requests-per-second = 100000, burst = 100000 } } ] }
         }
         """);
     return O2cConfig.load(test.withFallback(PersistenceTestKitPlugin.config()).withFallback(PersistenceTestKitSnapshotPlugin.config()));
