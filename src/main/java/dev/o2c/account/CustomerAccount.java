@@ -134,8 +134,12 @@ public final class CustomerAccount
   /** The account's statement over a period. */
   public record GetStatement(LocalDate from, LocalDate to, ActorRef<StatementAnswer> replyTo) implements Command {}
 
-  /** A statement; null when there is no such customer. */
-  public record StatementAnswer(Statement statement) implements CborSerializable {}
+  /** A statement; null when there is no such customer, or when {@code failure} says why there is none now. */
+  public record StatementAnswer(Statement statement, dev.o2c.infra.Rejection failure) implements CborSerializable {
+    public StatementAnswer(Statement statement) {
+      this(statement, null);
+    }
+  }
 
   /** Take an order: decide its credit and, where due, issue its invoice (idempotent by order id). */
   public record PlaceOrder(PlacementRequest request, ActorRef<LedgerAnswer> replyTo) implements Command {}
@@ -698,12 +702,16 @@ public final class CustomerAccount
     if (!state.exists()) {
       return Effect().reply(cmd.replyTo(), new StatementAnswer(null));
     }
+    // Not the actor's context in the callback (it runs on another thread): its logger, taken now.
+    org.slf4j.Logger log = context.getLog();
     deps.archive().paymentsReceived(tenantId, customerId, cmd.from(), cmd.to()).whenComplete((archived, failure) -> {
       if (failure != null) {
-        context.getLog().warn("Statement of customer {} of tenant {} without archived payments: {}", customerId, tenantId, failure.toString());
+        // A statement without the archived payments of its period would be wrong, not partial: none.
+        log.warn("No statement for customer {} of tenant {}: the archive could not be read: {}", customerId, tenantId, failure.toString());
+        cmd.replyTo().tell(new StatementAnswer(null, ARCHIVE_UNAVAILABLE));
+        return;
       }
-      CustomerState whole = failure == null && !archived.isEmpty() ? state.apply(new ItemsRestored(List.of(), archived, state.updatedAt()))
-          : state;
+      CustomerState whole = archived.isEmpty() ? state : state.apply(new ItemsRestored(List.of(), archived, state.updatedAt()));
       cmd.replyTo().tell(new StatementAnswer(PaymentLedger.statement(whole, cmd.from(), cmd.to())));
     });
     return Effect().noReply();

@@ -189,9 +189,11 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
     CompletionStage<CustomerAccount.StatementAnswer> answer =
         sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(caller.tenantId(), customerId))
             .ask(replyTo -> new CustomerAccount.GetStatement(from, to, replyTo), settings.askTimeout());
-    return onSuccess(() -> answer, found -> found.statement() == null
-        ? complete(rejected(Rejection.of(Rejection.Kind.NOT_FOUND, "There is no such customer.")))
-        : complete(json(200, found.statement())));
+    return onSuccess(() -> answer, found -> found.failure() != null
+        ? complete(rejected(found.failure()))
+        : found.statement() == null
+            ? complete(rejected(Rejection.of(Rejection.Kind.NOT_FOUND, "There is no such customer.")))
+            : complete(json(200, found.statement())));
   }
 
   private Route answer(CompletionStage<PaymentResult> result) {

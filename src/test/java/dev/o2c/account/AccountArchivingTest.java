@@ -243,6 +243,43 @@ class AccountArchivingTest {
     assertRecoversToTheSameState();
   }
 
+  @Test
+  void when_the_archive_cannot_be_read_reads_that_need_it_are_unavailable_not_wrong() {
+    var broken = new AccountArchive() {
+      @Override
+      public java.util.concurrent.CompletionStage<org.apache.pekko.Done> store(String t, String c, List<Receivable> i,
+          List<PaymentEntry> p) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("down"));
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<AccountArchive.Found> load(String t, String c, Set<String> i, Set<String> p) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("down"));
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<List<PaymentEntry>> paymentsReceived(String t, String c, LocalDate f, LocalDate to) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("down"));
+      }
+    };
+    var other = EventSourcedBehaviorTestKit.<Command, Event, CustomerState>create(testKit.system(),
+        CustomerAccount.create("acme:cust-broken-" + IDS.incrementAndGet(), new CustomerAccount.Dependencies(clock, effects,
+            AccountFixtures.settings(), AccountFixtures.INVOICING, AccountFixtures.PAYMENTS, broken, ARCHIVING)));
+    other.<CustomerResult>runCommand(r -> new Create(
+        new NewCustomer("cust-broken", "B", "ap@b.example", "EUR", new BigDecimal("1000.00"), 30), "key-b", "alice", r));
+
+    var statement = other.<StatementAnswer>runCommand(r -> new GetStatement(LocalDate.parse("2026-11-01"),
+        LocalDate.parse("2026-11-30"), r)).reply();
+    var invoice = other.<InvoiceResult>runCommand(r -> new GetInvoice("inv_9", r)).reply();
+    var payment = other.<PaymentLedgerResult>runCommand(r -> new GetPayment("pay_9", r)).reply();
+
+    assertEquals(dev.o2c.infra.Rejection.Kind.UNAVAILABLE, statement.failure().kind());
+    assertEquals(null, statement.statement());
+    assertEquals(dev.o2c.infra.Rejection.Kind.UNAVAILABLE, assertInstanceOf(InvoiceResult.Failed.class, invoice).rejection().kind());
+    assertEquals(dev.o2c.infra.Rejection.Kind.UNAVAILABLE,
+        assertInstanceOf(PaymentLedgerResult.Failed.class, payment).rejection().kind());
+  }
+
   // --- helpers --------------------------------------------------------------------------------
 
   /** A tick, and the write it leads to once the items are stored. */
