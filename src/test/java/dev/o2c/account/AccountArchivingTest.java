@@ -119,10 +119,10 @@ class AccountArchivingTest {
     assertFalse(state.payments().containsKey("pay_1"), "its payment left");
     assertTrue(state.receivables().containsKey("inv_2"), "the open invoice stays");
     assertTrue(state.payments().containsKey("pay_2"), "a payment with money left to apply stays");
-    assertEquals(before.receivable(), state.receivable());
-    assertEquals(before.unappliedCash(), state.unappliedCash());
-    assertEquals(before.accountCredit(), state.accountCredit());
-    assertEquals(before.balance(), state.balance());
+    assertSameMoney(before.receivable(), state.receivable());
+    assertSameMoney(before.unappliedCash(), state.unappliedCash());
+    assertSameMoney(before.accountCredit(), state.accountCredit());
+    assertSameMoney(before.balance(), state.balance());
     var archived = lastOf(ItemsArchived.class);
     assertEquals(List.of("inv_1"), archived.invoiceIds());
     assertEquals(List.of("pay_1"), archived.paymentIds());
@@ -338,5 +338,10 @@ class AccountArchivingTest {
   private static void assertMoney(String expected, BigDecimal actual) {
     assertTrue(actual != null && new BigDecimal(expected).compareTo(actual) == 0,
         () -> "expected the amount " + expected + " but was " + actual);
+  }
+
+  /** Amounts compare by value, never by scale. */
+  private static void assertSameMoney(BigDecimal expected, BigDecimal actual) {
+    assertTrue(expected.compareTo(actual) == 0, () -> "expected the amount " + expected + " but was " + actual);
   }
 }
