@@ -6,6 +6,7 @@ import dev.o2c.infra.FieldError;
 import dev.o2c.infra.ValidationException;
 import dev.o2c.invoice.DunningRunner;
 import dev.o2c.tenancy.Caller;
+import dev.o2c.tenancy.Role;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class AdminRoutes extends ApiDirectives implements TenantRoutes {
   public Route route(Caller caller) {
     return pathPrefix("admin", () -> path("clock", () -> concat(
         get(() -> complete(json(200, view()))),
-        post(() -> !(clock instanceof AdjustableClock adjustable)
+        post(() -> authorized(caller, Role.ADMIN, actor -> !(clock instanceof AdjustableClock adjustable)
             ? completeProblem(Problem.of(ProblemType.NOT_FOUND,
                 "The test clock is not enabled on this server (o2c.test-clock.enabled, env O2C_TEST_CLOCK)."))
             : jsonBody(ClockRequest.class, body -> {
@@ -50,7 +51,7 @@ public final class AdminRoutes extends ApiDirectives implements TenantRoutes {
           }
           dunning.ifPresent(runner -> runner.tell(new DunningRunner.RunNow()));
           return complete(json(200, view()));
-        })))));
+        }))))));
   }
 
   private Map<String, Object> view() {

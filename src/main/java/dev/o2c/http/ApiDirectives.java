@@ -3,6 +3,8 @@ package dev.o2c.http;
 import dev.o2c.infra.FieldError;
 import dev.o2c.infra.Rejection;
 import dev.o2c.infra.ValidationException;
+import dev.o2c.tenancy.Caller;
+import dev.o2c.tenancy.Role;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -94,6 +96,23 @@ public abstract class ApiDirectives extends AllDirectives {
           + " s (is Content-Length larger than the body sent?).").toException();
     }
     throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+  }
+
+  /**
+   * Goes on, with the caller acting in the role {@code needed}, when the caller's key has it (or
+   * admin); else 403 naming the role needed. Checked before the body is read.
+   */
+  protected Route authorized(Caller caller, Role needed, Function<Caller, Route> inner) {
+    if (!caller.may(needed)) {
+      return completeProblem(forbidden(caller, needed));
+    }
+    return inner.apply(caller.actingAs(needed));
+  }
+
+  /** The 403 problem of a caller without the role {@code needed}. */
+  static Problem forbidden(Caller caller, Role needed) {
+    return Problem.of(ProblemType.FORBIDDEN, "This action needs the " + needed.label() + " role (or admin); this API key has: "
+        + caller.roleLabels() + ".").with("requiredRole", needed.label());
   }
 
   /** The 413 problem for a body over {@code limit} bytes. */

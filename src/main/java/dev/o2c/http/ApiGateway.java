@@ -53,11 +53,15 @@ public final class ApiGateway extends ApiDirectives {
                                 caller -> decodeRequest(() -> anyOf(contexts.stream().map(c -> c.route(caller)).toList())))))));
   }
 
-  /** 429 with the whole seconds until the key has a request again. */
-  private Route tooManyRequests(long waitNanos) {
-    long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-    return complete(problem(Problem.of(ProblemType.RATE_LIMITED, "This API key made more requests than its rate limit allows; "
-        + "try again in " + seconds + " s.")).addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(seconds)));
+  /** 429 with the whole seconds until the key (or its tenant) has a request again. */
+  private Route tooManyRequests(dev.o2c.tenancy.RateLimiter.Verdict verdict) {
+    long seconds = Math.max(1, (verdict.waitNanos() + 999_999_999L) / 1_000_000_000L);
+    String who = verdict.tenantLimit()
+        ? "The API keys of this tenant together made more requests than the tenant's rate limit allows; "
+        : "This API key made more requests than its rate limit allows; ";
+    return complete(problem(Problem.of(ProblemType.RATE_LIMITED, who + "try again in " + seconds + " s.")
+        .with("limit", verdict.tenantLimit() ? "tenant" : "key"))
+        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(seconds)));
   }
 
   /** The first of the routes that takes the request; none at all is a 404. */
@@ -77,8 +81,8 @@ public final class ApiGateway extends ApiDirectives {
             return unauthorized("Send your API key in the " + API_KEY_HEADER + " header.");
           }
           return apiKeys.find(key.get()).map(known -> {
-            long wait = limiter.admit(known);
-            return wait == 0 ? inner.apply(known.caller()) : tooManyRequests(wait);
+            var verdict = limiter.admit(known);
+            return verdict.admitted() ? inner.apply(known.caller()) : tooManyRequests(verdict);
           }).orElseGet(() -> unauthorized("The API key is not known."));
         });
   }

@@ -6,6 +6,7 @@ import dev.o2c.account.CustomerResult;
 import dev.o2c.account.NewCustomer;
 import dev.o2c.infra.EntityIds;
 import dev.o2c.tenancy.Caller;
+import dev.o2c.tenancy.Role;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -37,19 +38,29 @@ public final class CustomerRoutes extends ApiDirectives implements TenantRoutes 
   @Override
   public Route route(Caller caller) {
     return pathPrefix("customers", () -> concat(
-        pathEnd(() -> post(() -> idempotencyKey(key ->
-            jsonBody(CustomerRequests.Create.class, body -> create(caller, key, body))))),
+        pathEnd(() -> post(() -> authorized(caller, Role.ORDERS, actor -> idempotencyKey(key ->
+            jsonBody(CustomerRequests.Create.class, body -> create(actor, key, body)))))),
         pathPrefix(PathMatchers.segment(), customerId -> pathEnd(() -> {
           if (!EntityIds.isValidId(customerId)) {
             return completeProblem(Problem.of(ProblemType.NOT_FOUND, "There is no such customer."));
           }
           return concat(
               get(() -> answer(ask(caller, customerId, CustomerAccount.Get::new), false)),
-              patch(() -> jsonBody(com.fasterxml.jackson.databind.JsonNode.class, body -> {
+              patch(() -> !caller.may(Role.ORDERS) && !caller.may(Role.FINANCE)
+                  ? completeProblem(forbidden(caller, Role.ORDERS))
+                  : jsonBody(com.fasterxml.jackson.databind.JsonNode.class, body -> {
                 var changes = CustomerRequests.validate(CustomerRequests.Patch.fromJson(body));
-                return answer(ask(caller, customerId, replyTo -> new CustomerAccount.Update(changes, caller.principal(), replyTo)), false);
+                // Contact data is the channel's or finance's; credit limit, terms and status only finance's.
+                Role needed = touchesCredit(changes) || !caller.may(Role.ORDERS) ? Role.FINANCE : Role.ORDERS;
+                return authorized(caller, needed, actor ->
+                    answer(ask(actor, customerId, replyTo -> new CustomerAccount.Update(changes, actor.by(), replyTo)), false));
               })));
         }))));
+  }
+
+  /** Whether a change is one of credit: the limit, the payment terms or the status (holds and blocks). */
+  static boolean touchesCredit(dev.o2c.account.CustomerPatch changes) {
+    return changes.creditLimit() != null || changes.paymentTermsDays() != null || changes.status() != null;
   }
 
   private Route create(Caller caller, String key, CustomerRequests.Create body) {
@@ -58,7 +69,7 @@ public final class CustomerRoutes extends ApiDirectives implements TenantRoutes 
         : EntityIds.derived("cus", caller.tenantId(), KEY_SCOPE, key);
     NewCustomer customer = CustomerRequests.validate(body, generatedId);
     return answer(
-        ask(caller, customer.customerId(), replyTo -> new CustomerAccount.Create(customer, key, caller.principal(), replyTo)),
+        ask(caller, customer.customerId(), replyTo -> new CustomerAccount.Create(customer, key, caller.by(), replyTo)),
         true);
   }
 

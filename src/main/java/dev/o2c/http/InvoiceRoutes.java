@@ -15,6 +15,7 @@ import dev.o2c.order.Order;
 import dev.o2c.order.OrderResult;
 import dev.o2c.order.OrderService;
 import dev.o2c.tenancy.Caller;
+import dev.o2c.tenancy.Role;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,10 +68,10 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
               }
               return concat(
                   pathEnd(() -> get(() -> answer(invoice(caller, invoiceId)))),
-                  path("credit-notes", () -> post(() -> idempotencyKey(key ->
-                      jsonBody(CreditNoteRequests.Create.class, body -> creditNote(caller, invoiceId, key, body))))),
-                  path("void", () -> post(() -> optionalJsonBody(CreditNoteRequests.Void.class, new CreditNoteRequests.Void(null),
-                      body -> voidInvoice(caller, invoiceId, body)))));
+                  path("credit-notes", () -> post(() -> authorized(caller, Role.FINANCE, actor -> idempotencyKey(key ->
+                      jsonBody(CreditNoteRequests.Create.class, body -> creditNote(actor, invoiceId, key, body)))))),
+                  path("void", () -> post(() -> authorized(caller, Role.FINANCE, actor -> optionalJsonBody(CreditNoteRequests.Void.class,
+                      new CreditNoteRequests.Void(null), body -> voidInvoice(actor, invoiceId, body))))));
             }))),
         pathPrefix(PathMatchers.segment("customers").slash(PathMatchers.segment()).slash("invoices"), customerId ->
             pathEnd(() -> get(() -> parameterOptional("status", status -> parameterOptional("limit", limit ->
@@ -131,7 +132,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
       String fingerprint = String.join("|", invoiceId, amount.toPlainString(), body.reason().strip());
       return keys.claimed(caller.tenantId(), CREDIT_NOTE_KEY_SCOPE, key, fingerprint,
               () -> account(caller, invoice.customerId(), replyTo ->
-                  new CustomerAccount.IssueCreditNote(invoiceId, creditNoteId, amount, body.reason().strip(), caller.principal(), replyTo)),
+                  new CustomerAccount.IssueCreditNote(invoiceId, creditNoteId, amount, body.reason().strip(), caller.by(), replyTo)),
               () -> new LedgerResult.Failed(KeyClaims.reusedKey("credit note")),
               answer -> answer instanceof LedgerResult.Failed failed ? failed.rejection() : null)
           .thenCompose(ledger -> {
@@ -171,7 +172,7 @@ public final class InvoiceRoutes extends ApiDirectives implements TenantRoutes {
         return CompletableFuture.completedFuture((Object) ((InvoiceResult.Failed) found).rejection());
       }
       String customerId = ok.invoice().customerId();
-      return account(caller, customerId, replyTo -> new CustomerAccount.VoidInvoice(invoiceId, reason, caller.principal(), replyTo))
+      return account(caller, customerId, replyTo -> new CustomerAccount.VoidInvoice(invoiceId, reason, caller.by(), replyTo))
           .thenCompose(ledger -> ledger instanceof LedgerResult.Voided
               ? invoiceOf(caller, customerId, invoiceId).thenApply(r -> (Object) r)
               : CompletableFuture.completedFuture((Object) ((LedgerResult.Failed) ledger).rejection()));

@@ -9,6 +9,7 @@ import dev.o2c.order.OrderResult;
 import dev.o2c.order.OrderService;
 import dev.o2c.order.OrderSettings;
 import dev.o2c.tenancy.Caller;
+import dev.o2c.tenancy.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -44,9 +45,9 @@ public final class OrderRoutes extends ApiDirectives implements TenantRoutes {
   @Override
   public Route route(Caller caller) {
     return pathPrefix("orders", () -> concat(
-        pathEnd(() -> post(() -> idempotencyKey(key ->
-            jsonBody(OrderRequests.Create.class, body -> place(caller, key, body))))),
-        path("batch", () -> post(() -> batch.route(caller))),
+        pathEnd(() -> post(() -> authorized(caller, Role.ORDERS, actor -> idempotencyKey(key ->
+            jsonBody(OrderRequests.Create.class, body -> place(actor, key, body)))))),
+        path("batch", () -> post(() -> authorized(caller, Role.ORDERS, batch::route))),
         pathPrefix(PathMatchers.segment(), orderId -> {
           if (orderId.equals("batch")) {
             return reject(); // only POST exists there: 405, not "no such order"
@@ -56,18 +57,23 @@ public final class OrderRoutes extends ApiDirectives implements TenantRoutes {
           }
           return concat(
               pathEnd(() -> get(() -> answer(ask(caller, orderId, Order.Get::new)))),
-              path("approve", () -> post(() -> optionalJsonBody(OrderRequests.Note.class, new OrderRequests.Note(null), body ->
-                  answer(ask(caller, orderId, r -> new Order.Approve(caller.principal(), note("note", body.note()), r)))))),
-              path("reject", () -> post(() -> optionalJsonBody(OrderRequests.Reason.class, new OrderRequests.Reason(null), body ->
-                  answer(ask(caller, orderId, r -> new Order.Reject(caller.principal(), note("reason", body.reason()), r)))))),
-              path("cancel", () -> post(() -> optionalJsonBody(OrderRequests.Reason.class, new OrderRequests.Reason(null), body ->
-                  answer(ask(caller, orderId, r -> new Order.Cancel(caller.principal(), note("reason", body.reason()), r)))))),
-              path("ship", () -> post(() -> optionalJsonBody(OrderRequests.Shipment.class, new OrderRequests.Shipment(null, null),
-                  body -> answer(ask(caller, orderId, r -> new Order.Ship(
-                      caller.principal(), note("carrier", body.carrier()), note("trackingNumber", body.trackingNumber()), r)))))),
-              path("deliver", () -> post(() -> optionalJsonBody(OrderRequests.Note.class, new OrderRequests.Note(null), body ->
-                  answer(ask(caller, orderId, r -> new Order.Deliver(caller.principal(), note("note", body.note()), r)))))),
-              path("invoice", () -> post(() -> answer(ask(caller, orderId, r -> new Order.Invoice(caller.principal(), r))))));
+              path("approve", () -> post(() -> authorized(caller, Role.FINANCE, actor -> optionalJsonBody(OrderRequests.Note.class,
+                  new OrderRequests.Note(null), body ->
+                  answer(ask(actor, orderId, r -> new Order.Approve(actor.by(), note("note", body.note()), r))))))),
+              path("reject", () -> post(() -> authorized(caller, Role.FINANCE, actor -> optionalJsonBody(OrderRequests.Reason.class,
+                  new OrderRequests.Reason(null), body ->
+                  answer(ask(actor, orderId, r -> new Order.Reject(actor.by(), note("reason", body.reason()), r))))))),
+              path("cancel", () -> post(() -> authorized(caller, Role.ORDERS, actor -> optionalJsonBody(OrderRequests.Reason.class,
+                  new OrderRequests.Reason(null), body ->
+                  answer(ask(actor, orderId, r -> new Order.Cancel(actor.by(), note("reason", body.reason()), r))))))),
+              path("ship", () -> post(() -> authorized(caller, Role.ORDERS, actor -> optionalJsonBody(OrderRequests.Shipment.class,
+                  new OrderRequests.Shipment(null, null), body -> answer(ask(actor, orderId, r -> new Order.Ship(
+                      actor.by(), note("carrier", body.carrier()), note("trackingNumber", body.trackingNumber()), r))))))),
+              path("deliver", () -> post(() -> authorized(caller, Role.ORDERS, actor -> optionalJsonBody(OrderRequests.Note.class,
+                  new OrderRequests.Note(null), body ->
+                  answer(ask(actor, orderId, r -> new Order.Deliver(actor.by(), note("note", body.note()), r))))))),
+              path("invoice", () -> post(() -> authorized(caller, Role.FINANCE, actor ->
+                  answer(ask(actor, orderId, r -> new Order.Invoice(actor.by(), r)))))));
         })));
   }
 

@@ -13,6 +13,7 @@ import dev.o2c.payment.PaymentResult;
 import dev.o2c.payment.PaymentService;
 import dev.o2c.payment.PaymentStore;
 import dev.o2c.tenancy.Caller;
+import dev.o2c.tenancy.Role;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -63,12 +64,14 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
     return concat(
         pathPrefix("payments", () -> concat(
             pathEnd(() -> concat(
-                post(() -> idempotencyKey(key -> jsonBody(PaymentRequests.Create.class, body -> receive(caller, key, body)))),
+                post(() -> authorized(caller, Role.FINANCE, actor -> idempotencyKey(key ->
+                    jsonBody(PaymentRequests.Create.class, body -> receive(actor, key, body))))),
                 get(() -> parameterOptional("status", status -> parameterOptional("customerId", customerId ->
                     parameterOptional("limit", limit -> parameterOptional("pageToken", token ->
                         list(caller, status, customerId, limit.orElse("50"), token.orElse(null))))))))),
-            path("batch", () -> post(() -> batch.route(caller))),
-            path("attribute", () -> post(() -> parameterOptional("pageToken", token -> reattributeAll(caller, token.orElse(null))))),
+            path("batch", () -> post(() -> authorized(caller, Role.FINANCE, batch::route))),
+            path("attribute", () -> post(() -> authorized(caller, Role.FINANCE, actor ->
+                parameterOptional("pageToken", token -> reattributeAll(actor, token.orElse(null)))))),
             pathPrefix(PathMatchers.segment(), paymentId -> {
               if (paymentId.equals("batch") || paymentId.equals("attribute")) {
                 return reject(); // only POST exists there: 405, not "no such payment"
@@ -78,21 +81,23 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
               }
               return concat(
                   pathEnd(() -> get(() -> answer(payments.ask(caller.tenantId(), paymentId, Payment.Get::new)))),
-                  path("attribute", () -> post(() -> answer(payments.reattribute(caller.tenantId(), paymentId)))),
-                  path("allocations", () -> post(() -> jsonBody(PaymentRequests.Allocate.class, body ->
-                      answer(payments.allocate(caller, paymentId, body))))),
+                  path("attribute", () -> post(() -> authorized(caller, Role.FINANCE, actor ->
+                      answer(payments.reattribute(actor.tenantId(), paymentId))))),
+                  path("allocations", () -> post(() -> authorized(caller, Role.FINANCE, actor ->
+                      jsonBody(PaymentRequests.Allocate.class, body -> answer(payments.allocate(actor, paymentId, body)))))),
                   path(PathMatchers.segment("allocations").slash(PathMatchers.segment()), invoiceId -> delete(() ->
-                      answer(payments.ask(caller.tenantId(), paymentId, r -> new Payment.Unallocate(invoiceId, caller.principal(), r))))),
-                  path("reverse", () -> post(() -> optionalJsonBody(PaymentRequests.Reverse.class, new PaymentRequests.Reverse(null),
-                      body -> {
+                      authorized(caller, Role.FINANCE, actor -> answer(payments.ask(actor.tenantId(), paymentId,
+                          r -> new Payment.Unallocate(invoiceId, actor.by(), r)))))),
+                  path("reverse", () -> post(() -> authorized(caller, Role.FINANCE, actor -> optionalJsonBody(
+                      PaymentRequests.Reverse.class, new PaymentRequests.Reverse(null), body -> {
                         String reason = PaymentRequests.reason(body);
-                        return answer(payments.ask(caller.tenantId(), paymentId,
-                            r -> new Payment.Reverse(reason, caller.principal(), r)));
-                      }))));
+                        return answer(payments.ask(actor.tenantId(), paymentId,
+                            r -> new Payment.Reverse(reason, actor.by(), r)));
+                      })))));
             }))),
         pathPrefix(PathMatchers.segment("customers").slash(PathMatchers.segment()), customerId -> concat(
-            path("refunds", () -> post(() -> idempotencyKey(key ->
-                jsonBody(PaymentRequests.Refund.class, body -> refund(caller, customerId, key, body))))),
+            path("refunds", () -> post(() -> authorized(caller, Role.FINANCE, actor -> idempotencyKey(key ->
+                jsonBody(PaymentRequests.Refund.class, body -> refund(actor, customerId, key, body)))))),
             path("statement", () -> get(() -> parameterOptional("from", from -> parameterOptional("to", to ->
                 statement(caller, customerId, from, to))))))));
   }
@@ -152,7 +157,7 @@ public final class PaymentRoutes extends ApiDirectives implements TenantRoutes {
     CompletionStage<RefundResult> result = keys.claimed(caller.tenantId(), REFUND_KEY_SCOPE, key, fingerprint,
         () -> sharding.entityRefFor(CustomerAccount.KEY, EntityIds.entityId(caller.tenantId(), customerId))
             .<RefundResult>ask(replyTo -> new CustomerAccount.IssueRefund(refundId, refund.amount(), refund.currency(), refund.reference(),
-                caller.principal(), replyTo), settings.askTimeout()),
+                caller.by(), replyTo), settings.askTimeout()),
         () -> new RefundResult.Failed(KeyClaims.reusedKey("refund")),
         answer -> answer instanceof RefundResult.Failed failed ? failed.rejection() : null);
     return onSuccess(() -> result, answer -> {

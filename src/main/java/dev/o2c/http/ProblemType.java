@@ -6,6 +6,7 @@ public enum ProblemType {
   MALFORMED_JSON("malformed-json", "Malformed JSON", 400),
   BAD_REQUEST("bad-request", "Bad request", 400),
   UNAUTHORIZED("unauthorized", "Missing or unknown API key", 401),
+  FORBIDDEN("forbidden", "The API key's roles do not allow this", 403),
   NOT_FOUND("not-found", "Not found", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
   NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
@@ -38,7 +39,7 @@ public enum ProblemType {
   /** The type that stands for its status in general (not a particular problem of that status). */
   private boolean generic() {
     return switch (this) {
-      case BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, REQUEST_TIMEOUT, CONFLICT, PAYLOAD_TOO_LARGE,
+      case BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE, REQUEST_TIMEOUT, CONFLICT, PAYLOAD_TOO_LARGE,
           URI_TOO_LONG, UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, HEADER_FIELDS_TOO_LARGE, UNPROCESSABLE, INTERNAL, SERVICE_UNAVAILABLE -> true;
       default -> false;
     };

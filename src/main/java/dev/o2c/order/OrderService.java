@@ -35,7 +35,7 @@ public final class OrderService {
     String orderId = idempotencyKey == null
         ? EntityIds.random("ord")
         : EntityIds.derived("ord", caller.tenantId(), KEY_SCOPE, idempotencyKey);
-    return ask(caller.tenantId(), orderId, replyTo -> new Order.Place(order, idempotencyKey, caller.principal(), replyTo));
+    return ask(caller.tenantId(), orderId, replyTo -> new Order.Place(order, idempotencyKey, caller.by(), replyTo));
   }
 
   public CompletionStage<OrderResult> ask(

@@ -92,7 +92,7 @@ public final class PaymentService {
       }
       Payer p = (Payer) found;
       Function<ActorRef<PaymentResult>, Payment.Command> receive = replyTo ->
-          new Payment.Receive(payment, p.customerId(), p.attribution(), idempotencyKey, caller.principal(), replyTo);
+          new Payment.Receive(payment, p.customerId(), p.attribution(), idempotencyKey, caller.by(), replyTo);
       if (idempotencyKey == null || payment.bankReference() == null) {
         return ask(tenantId, paymentId, receive).thenCompose(result -> awaitIfUnattributed(tenantId, result));
       }
@@ -243,7 +243,7 @@ public final class PaymentService {
       }
       List<ChosenAllocation> chosen = PaymentRequests.validate(request, ok.payment().currency());
       if (ok.payment().customerId() != null) {
-        return ask(tenantId, paymentId, replyTo -> new Payment.Allocate(chosen, null, caller.principal(), replyTo));
+        return ask(tenantId, paymentId, replyTo -> new Payment.Allocate(chosen, null, caller.by(), replyTo));
       }
       String firstOrder = InvoiceIds.orderOf(chosen.get(0).invoiceId());
       CompletionStage<Optional<String>> customer = firstOrder == null || !EntityIds.isValidId(firstOrder)
@@ -251,7 +251,7 @@ public final class PaymentService {
           : orders.customerOf(tenantId, firstOrder);
       return customer
           .thenCompose(invoiceCustomer -> invoiceCustomer.isPresent()
-              ? ask(tenantId, paymentId, replyTo -> new Payment.Allocate(chosen, invoiceCustomer.get(), caller.principal(), replyTo))
+              ? ask(tenantId, paymentId, replyTo -> new Payment.Allocate(chosen, invoiceCustomer.get(), caller.by(), replyTo))
               : CompletableFuture.completedFuture(new PaymentResult.Failed(new Rejection(Rejection.Kind.UNPROCESSABLE,
                   "The allocations cannot be made.", java.util.Map.of("allocations[0].invoiceId", "is not an invoice of this tenant")))));
     });

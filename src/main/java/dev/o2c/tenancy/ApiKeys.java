@@ -23,8 +23,11 @@ public final class ApiKeys {
 
   private static final int MIN_KEY_LENGTH = 8;
 
-  /** A configured key: its digest, whom it stands for, and how many requests it may make. */
-  public record Key(String digest, Caller caller, RateLimit limit) {}
+  /**
+   * A configured key: its digest, whom it stands for (with its roles), how many requests it may
+   * make, and how many all keys of its tenant together may make.
+   */
+  public record Key(String digest, Caller caller, RateLimit limit, RateLimit tenantLimit) {}
 
   private final Map<String, Key> keysByDigest;
   private final Map<String, String> displayNames;
@@ -38,6 +41,8 @@ public final class ApiKeys {
   public static ApiKeys fromConfig(Config config) {
     ConfigObject tenants = config.getObject("o2c.tenants");
     RateLimit defaultLimit = RateLimit.fromConfig(config.getConfig("o2c.http.rate-limit"));
+    RateLimit defaultTenantLimit = config.hasPath("o2c.http.tenant-rate-limit")
+        ? RateLimit.fromConfig(config.getConfig("o2c.http.tenant-rate-limit")) : defaultLimit;
     Map<String, Key> callers = new HashMap<>();
     Map<String, String> names = new HashMap<>();
     for (String tenantId : tenants.keySet()) {
@@ -47,21 +52,35 @@ public final class ApiKeys {
       }
       Config tenant = tenants.toConfig().getConfig(tenantId);
       names.put(tenantId, tenant.hasPath("display-name") ? tenant.getString("display-name") : tenantId);
+      RateLimit tenantLimit = tenant.hasPath("rate-limit") ? RateLimit.fromConfig(tenant.getConfig("rate-limit")) : defaultTenantLimit;
       for (Config key : tenant.getConfigList("api-keys")) {
         String secret = key.getString("key");
         if (secret.length() < MIN_KEY_LENGTH) {
           throw new IllegalArgumentException(
               "An API key of tenant '" + tenantId + "' is shorter than " + MIN_KEY_LENGTH + " characters");
         }
-        Caller caller = new Caller(tenantId, key.getString("principal"));
+        Caller caller = new Caller(tenantId, key.getString("principal"), roles(tenantId, key));
         RateLimit limit = key.hasPath("rate-limit") ? RateLimit.fromConfig(key.getConfig("rate-limit")) : defaultLimit;
         String digest = digest(secret);
-        if (callers.putIfAbsent(digest, new Key(digest, caller, limit)) != null) {
+        if (callers.putIfAbsent(digest, new Key(digest, caller, limit, tenantLimit)) != null) {
           throw new IllegalArgumentException("An API key of tenant '" + tenantId + "' is configured twice");
         }
       }
     }
     return new ApiKeys(callers, names);
+  }
+
+  /** The roles of a key: {@code roles = [orders, finance]}, at least one; a key without them stops the start. */
+  private static java.util.Set<Role> roles(String tenantId, Config key) {
+    if (!key.hasPath("roles") || key.getStringList("roles").isEmpty()) {
+      throw new IllegalArgumentException("An API key of tenant '" + tenantId + "' (principal '" + key.getString("principal")
+          + "') has no roles: give it roles = [read | orders | finance | admin, ...]");
+    }
+    java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+    for (String name : key.getStringList("roles")) {
+      roles.add(Role.parse(name));
+    }
+    return roles;
   }
 
   /** The caller a presented key stands for, if any. */

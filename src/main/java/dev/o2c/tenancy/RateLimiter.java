@@ -4,10 +4,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets, one per API key: a request takes a token; tokens come back at the key's rate up
- * to its burst. Never blocks: a request without a token is told how long until the next one.
+ * Token buckets, one per API key and one per tenant: a request takes a token from both; tokens
+ * come back at the configured rate up to the burst. Never blocks: a request without a token is
+ * told how long until the next one, and which limit it met.
  */
 public final class RateLimiter {
+
+  /** What a request was told: go on ({@code waitNanos} 0), or wait, because of its key's limit or its tenant's. */
+  public record Verdict(long waitNanos, boolean tenantLimit) {
+    static final Verdict GO = new Verdict(0, false);
+
+    public boolean admitted() {
+      return waitNanos == 0;
+    }
+  }
 
   private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
   private final LongSupplier nanoTime;
@@ -20,10 +30,21 @@ public final class RateLimiter {
     this.nanoTime = nanoTime;
   }
 
-  /** 0 when the key's request may go on; else the nanoseconds until it would have a token. */
-  public long admit(ApiKeys.Key key) {
+  /** Takes a token of the key and one of its tenant, or neither. */
+  public Verdict admit(ApiKeys.Key key) {
     long now = nanoTime.getAsLong();
-    return buckets.computeIfAbsent(key.digest(), d -> new Bucket(key.limit(), now)).take(now);
+    Bucket own = buckets.computeIfAbsent("key:" + key.digest(), d -> new Bucket(key.limit(), now));
+    long wait = own.take(now);
+    if (wait > 0) {
+      return new Verdict(wait, false);
+    }
+    Bucket tenant = buckets.computeIfAbsent("tenant:" + key.caller().tenantId(), t -> new Bucket(key.tenantLimit(), now));
+    long tenantWait = tenant.take(now);
+    if (tenantWait > 0) {
+      own.giveBack();
+      return new Verdict(tenantWait, true);
+    }
+    return Verdict.GO;
   }
 
   private static final class Bucket {
@@ -45,6 +66,10 @@ public final class RateLimiter {
         return 0;
       }
       return Math.max(1, (long) Math.ceil((1 - tokens) / limit.requestsPerSecond() * 1e9));
+    }
+
+    synchronized void giveBack() {
+      tokens = Math.min(limit.burst(), tokens + 1);
     }
   }
 }

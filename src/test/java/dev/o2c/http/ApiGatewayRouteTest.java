@@ -35,7 +35,7 @@ class ApiGatewayRouteTest extends JUnit5RouteTest {
       ApiKeys.fromConfig(
           ConfigFactory.parseString(
               "o2c.http.rate-limit { requests-per-second = 500, burst = 1000 }\n"
-                  + "o2c.tenants { acme { api-keys = [ { key = \"" + KEY + "\", principal = \"shop\" } ] } }"));
+                  + "o2c.tenants { acme { api-keys = [ { key = \"" + KEY + "\", principal = \"shop\", roles = [orders] } ] } }"));
 
   /** A body the echo endpoint reads strictly. */
   record EchoRequest(String name, Integer quantity, BigDecimal amount) {}

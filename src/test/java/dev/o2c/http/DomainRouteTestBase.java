@@ -66,9 +66,14 @@ public abstract class DomainRouteTestBase extends JUnit5RouteTest {
         o2c.tenants {
           acme {
             api-keys = [
-              { key = "acme-key-123", principal = "acme-shop", rate-limit { requests-per-second = 100000, burst = 100000 } }
-              { key = "acme-limited-key", principal = "acme-slow", rate-limit { requests-per-second = 2, burst = 5 } }
+              { key = "acme-key-123", principal = "acme-shop", roles = [orders, finance, admin],
+                rate-limit { requests-per-second = 100000, burst = 100000 } }
+              { key = "acme-limited-key", principal = "acme-slow", roles = [read], rate-limit { requests-per-second = 2, burst = 5 } }
+              { key = "acme-read-key", principal = "acme-reader", roles = [read] }
+              { key = "acme-orders-key", principal = "acme-web", roles = [orders] }
+              { key = "acme-finance-key", principal = "acme-ar", roles = [finance] }
             ]
+            rate-limit { requests-per-second = 100000, burst = 100000 }
             invoicing.tax.rates { STANDARD = 19 }
             rules = [
               { name = "big", when { total-over = 1000 }, action = HOLD, reason = LARGE_ORDER }
@@ -76,7 +81,15 @@ public abstract class DomainRouteTestBase extends JUnit5RouteTest {
               { name = "b2b", when { channel-in = [b2b] }, action = ROUTE, queue = "b2b-review" }
             ]
           }
-          globex { api-keys = [ { key = "globex-key-123", principal = "globex-web", rate-limit { requests-per-second = 100000, burst = 100000 } } ] }
+          globex { api-keys = [ { key = "globex-key-123", principal = "globex-web", roles = [admin],
+            rate-limit { requests-per-second = 100000, burst = 100000 } } ] }
+          initech {
+            rate-limit { requests-per-second = 2, burst = 3 }
+            api-keys = [
+              { key = "initech-key-1", principal = "initech-a", roles = [read] }
+              { key = "initech-key-2", principal = "initech-b", roles = [read] }
+            ]
+          }
         }
         """);
     return O2cConfig.load(test.withFallback(PersistenceTestKitPlugin.config()).withFallback(PersistenceTestKitSnapshotPlugin.config()));

@@ -139,7 +139,7 @@ class DomainRoutesTest extends DomainRouteTestBase {
     assertEquals("59.97", order.get("total").asText());
     assertEquals("59.97", order.get("grossTotal").asText(), "no tax code: the gross is the net");
     assertEquals("59.97", order.get("lines").get(0).get("lineTotal").asText());
-    assertEquals("acme-shop", order.get("history").get(0).get("by").asText());
+    assertEquals("acme-shop (orders)", order.get("history").get(0).get("by").asText());
     assertEquals(InvoiceIds.forOrder(orderId), order.get("invoiceId").asText());
     assertTrue(order.get("invoiceNumber").asText().matches("INV-\\d{4}-\\d{6}"), order.toString());
     assertEquals(order, json(send(ACME, HttpRequest.GET("/v1/orders/" + orderId))), "the order stored what it answered");
@@ -254,7 +254,7 @@ class DomainRoutesTest extends DomainRouteTestBase {
     approved.assertStatusCode(200);
     assertEquals("VERIFIED", json(approved).get("status").asText());
     assertEquals(List.of("CREDIT_LIMIT_EXCEEDED"), toList(json(approved).get("approval").get("overridden")));
-    assertEquals("acme-shop", json(approved).get("approval").get("by").asText());
+    assertEquals("acme-shop (finance)", json(approved).get("approval").get("by").asText());
     assertEquals("-30.00", json(send(ACME, HttpRequest.GET("/v1/customers/c-life"))).get("availableCredit").asText());
 
     var shipped = send(ACME, post("/v1/orders/" + id + "/ship", "{\"carrier\":\"DHL\",\"trackingNumber\":\"T1\"}"));

@@ -658,7 +658,7 @@ class PaymentRoutesTest extends DomainRouteTestBase {
     JsonNode reversed = json(result);
     assertEquals("REVERSED", reversed.get("status").asText());
     assertEquals("chargeback", reversed.get("reversal").get("reason").asText());
-    assertEquals("acme-shop", reversed.get("reversal").get("by").asText());
+    assertEquals("acme-shop (finance)", reversed.get("reversal").get("by").asText());
     assertEquals(0, reversed.get("allocations").size());
     JsonNode aNow = getInvoice(aId);
     assertEquals("100.00", aNow.get("balance").asText());

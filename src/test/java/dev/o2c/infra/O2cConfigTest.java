@@ -86,7 +86,7 @@ class O2cConfigTest {
     // The README's production recipe: a file of one's own that includes application.conf and defines its tenants.
     var file = java.nio.file.Files.createTempFile("prod", ".conf");
     java.nio.file.Files.writeString(file, "include classpath(\"application.conf\")\n"
-        + "o2c.tenants = { acme { api-keys = [ { key = \"acme-production-key-1\", principal = \"shop\" } ] } }\n");
+        + "o2c.tenants = { acme { api-keys = [ { key = \"acme-production-key-1\", principal = \"shop\", roles = [orders] } ] } }\n");
     System.setProperty("config.file", file.toString());
     try {
       assertEquals(O2cConfig.PRODUCTION, O2cConfig.profile(ConfigFactory.empty()));
