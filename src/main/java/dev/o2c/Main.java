@@ -6,6 +6,8 @@ import dev.o2c.infra.O2cConfig;
 import dev.o2c.infra.Ports;
 import dev.o2c.infra.cassandra.CassandraSettings;
 import dev.o2c.infra.cassandra.EmbeddedCassandra;
+import dev.o2c.infra.cassandra.NodeSupervisor;
+import dev.o2c.infra.cassandra.RestartPolicy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +93,12 @@ public final class Main {
       }
       throw e;
     }
+    if (node != null) {
+      // The node is started again when it dies; when that keeps failing the server exits (code 4).
+      var system = server.get().system();
+      new NodeSupervisor(node, RestartPolicy.fromConfig(config.getConfig("o2c.cassandra.embedded.restart")),
+          () -> org.apache.pekko.actor.CoordinatedShutdown.get(system).runAll(DatabaseLost.INSTANCE)).start();
+    }
     // A node that leaves the cluster, or is downed by the split brain resolver, ends its process
     // so that a supervisor (systemd, Kubernetes) can start a fresh one — with a non-zero code when
     // it did not choose to stop, so that restart-on-failure restarts it.
@@ -103,8 +111,24 @@ public final class Main {
     printBanner(config, http, cassandra, contactPoints);
   }
 
-  /** Exit codes: 0 a chosen stop (SIGTERM, a graceful leave); 2 downed by the cluster; 3 no seed node answered; 1 otherwise. */
+  /** Why a server stops when its embedded Cassandra node died more often than it may be restarted. */
+  static final class DatabaseLost implements org.apache.pekko.actor.CoordinatedShutdown.Reason {
+    static final DatabaseLost INSTANCE = new DatabaseLost();
+
+    @Override
+    public String toString() {
+      return "DatabaseLost (the embedded Cassandra node could not be kept running)";
+    }
+  }
+
+  /**
+   * Exit codes: 0 a chosen stop (SIGTERM, a graceful leave); 2 downed by the cluster; 3 no seed
+   * node answered; 4 the embedded Cassandra node could not be kept running; 1 otherwise.
+   */
   static int exitCode(org.apache.pekko.actor.CoordinatedShutdown.Reason reason) {
+    if (reason instanceof DatabaseLost) {
+      return 4;
+    }
     if (reason instanceof org.apache.pekko.actor.CoordinatedShutdown.JvmExitReason$
         || reason instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterLeavingReason$) {
       return 0;
@@ -138,9 +162,11 @@ public final class Main {
         .append('\n');
     if (config.hasPath("o2c.tenants.dev.api-keys")) {
       List<? extends Config> devKeys = config.getConfigList("o2c.tenants.dev.api-keys");
-      if (!devKeys.isEmpty()) {
-        banner.append("  API key:       ").append(devKeys.get(0).getString("key"))
-            .append("   (tenant 'dev'; send it as header X-API-Key)\n");
+      for (int i = 0; i < devKeys.size(); i++) {
+        Config key = devKeys.get(i);
+        banner.append(i == 0 ? "  API key:       " : "                 ").append(key.getString("key"))
+            .append("   (roles ").append(String.join(", ", key.getStringList("roles")))
+            .append(i == 0 ? "; tenant 'dev'; send it as header X-API-Key)\n" : ")\n");
       }
     }
     banner.append("  Management:    http://").append(config.getString("pekko.management.http.hostname")).append(':')

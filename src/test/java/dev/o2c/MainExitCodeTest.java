@@ -14,6 +14,7 @@ class MainExitCodeTest {
     assertEquals(3, Main.exitCode(CoordinatedShutdown.clusterJoinUnsuccessfulReason()));
     assertEquals(0, Main.exitCode(CoordinatedShutdown.jvmExitReason()));
     assertEquals(0, Main.exitCode(CoordinatedShutdown.clusterLeavingReason()));
+    assertEquals(4, Main.exitCode(Main.DatabaseLost.INSTANCE), "the embedded Cassandra node could not be kept running");
     assertEquals(1, Main.exitCode(CoordinatedShutdown.unknownReason()));
     assertEquals(1, Main.exitCode(null), "terminated without coordinated shutdown");
   }

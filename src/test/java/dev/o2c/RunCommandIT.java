@@ -162,6 +162,19 @@ class RunCommandIT {
   }
 
   @Test
+  void a_server_whose_cassandra_node_dies_more_often_than_allowed_exits_with_code_4() throws Exception {
+    env.put("O2C_CASSANDRA_MAX_RESTARTS", "0");
+    Process server = start("give-up");
+    awaitReady();
+    List<ProcessHandle> node = cassandraNodes(server);
+    assertEquals(1, node.size());
+    node.get(0).destroyForcibly(); // kill -9 of the node; no restart is allowed
+    assertTrue(server.waitFor(120, TimeUnit.SECONDS), "the server exits when it may not restart its node");
+    assertEquals(4, server.exitValue(), log("give-up"));
+    assertTrue(log("give-up").contains("giving up"), log("give-up"));
+  }
+
+  @Test
   void a_taken_port_stops_the_start_at_once_naming_port_and_setting() throws Exception {
     try (var taken = new java.net.ServerSocket(httpPort, 0, java.net.InetAddress.getByName("127.0.0.1"))) {
       Process process = start("taken");

@@ -79,10 +79,35 @@ final class ErrorHandling extends AllDirectives {
                       + " ms. It is safe to retry with the same Idempotency-Key."))
           .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L));
     }
+    if (databaseUnavailable(e)) {
+      log.warn("Cassandra did not answer: {}", e.toString());
+      return ApiDirectives.problem(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+              "The database is not reachable at the moment. It is safe to retry "
+                  + "(with the same Idempotency-Key for a creation)."))
+          .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(2L));
+    }
     String reference = UUID.randomUUID().toString();
     log.error("Unexpected error, reference {}", reference, e);
     return ApiDirectives.problem(
         Problem.of(ProblemType.INTERNAL, "An unexpected error occurred. Reference: " + reference + "."));
+  }
+
+  /**
+   * Cassandra failing or out of reach (no node, a timeout, too few replicas, a connection closed,
+   * the journal's circuit breaker open): a 503 to retry, not a 500. A query Cassandra refuses as
+   * invalid is a defect and stays a 500.
+   */
+  static boolean databaseUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof com.datastax.oss.driver.api.core.servererrors.QueryValidationException) {
+        return false;
+      }
+      if (t instanceof com.datastax.oss.driver.api.core.DriverException
+          || t instanceof org.apache.pekko.pattern.CircuitBreakerOpenException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Throwable unwrap(Throwable e) {

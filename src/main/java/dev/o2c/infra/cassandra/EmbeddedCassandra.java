@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * cleanly (Cassandra drains on exit). If this JVM dies first, the node notices through
  * {@link CassandraMain} and exits on its own.
  */
-public final class EmbeddedCassandra implements AutoCloseable {
+public final class EmbeddedCassandra implements AutoCloseable, NodeSupervisor.Node {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedCassandra.class);
 
@@ -68,16 +68,17 @@ public final class EmbeddedCassandra implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(250);
 
   private final EmbeddedCassandraSettings settings;
-  private final Process process;
-  private final OutputStream parentPipe;
+  private final String cassandraClasspath;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  // The node's current process: replaced when it is started again after dying.
+  private volatile Process process;
+  private volatile OutputStream parentPipe;
+  private volatile boolean stopping;
 
-  private EmbeddedCassandra(
-      EmbeddedCassandraSettings settings, Process process, FileChannel lockChannel, FileLock lock) {
+  private EmbeddedCassandra(EmbeddedCassandraSettings settings, String cassandraClasspath, FileChannel lockChannel, FileLock lock) {
     this.settings = settings;
-    this.process = process;
-    this.parentPipe = process.getOutputStream();
+    this.cassandraClasspath = cassandraClasspath;
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
@@ -124,31 +125,71 @@ public final class EmbeddedCassandra implements AutoCloseable {
       }
       Files.writeString(dir.resolve("conf/cassandra.yaml"), renderYaml(resource("/cassandra/cassandra.yaml"), settings));
       Files.writeString(dir.resolve("conf/logback.xml"), resource("/cassandra/logback.xml"));
-
-      Path output = dir.resolve("logs/stdout.log");
-      ProcessBuilder builder =
-          new ProcessBuilder(command(settings, cassandraClasspath))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
-      log.info("Starting embedded Cassandra node: data in {}, CQL on {}", dir, settings.contactPoint());
-      long started = System.nanoTime();
-      Process process = builder.start();
-      EmbeddedCassandra node = new EmbeddedCassandra(settings, process, lockChannel, lock);
+      EmbeddedCassandra node = new EmbeddedCassandra(settings, cassandraClasspath, lockChannel, lock);
       try {
-        node.awaitCql();
+        node.launch();
       } catch (RuntimeException e) {
         node.stop();
         throw e;
       }
-      log.info(
-          "Embedded Cassandra node answers CQL on {} after {} ms (pid {})",
-          settings.contactPoint(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-          process.pid());
       return node;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start the embedded Cassandra node in " + dir, e);
     }
+  }
+
+  /** Starts a process of the node and waits until it answers CQL. */
+  private void launch() {
+    Path dir = settings.dataDir();
+    ProcessBuilder builder =
+        new ProcessBuilder(command(settings, cassandraClasspath))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("logs/stdout.log").toFile()));
+    log.info("Starting embedded Cassandra node: data in {}, CQL on {}", dir, settings.contactPoint());
+    long started = System.nanoTime();
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start the embedded Cassandra node in " + dir, e);
+    }
+    parentPipe = process.getOutputStream();
+    awaitCql();
+    log.info(
+        "Embedded Cassandra node answers CQL on {} after {} ms (pid {})",
+        settings.contactPoint(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        process.pid());
+  }
+
+  /**
+   * Starts the node again after its process died (same data directory, ports and lock), and waits
+   * until it answers CQL; a process that does not get there is killed before this throws.
+   */
+  @Override
+  public synchronized void restart() {
+    if (stopping) {
+      throw new IllegalStateException("The embedded Cassandra node is being stopped");
+    }
+    if (process.isAlive()) {
+      return;
+    }
+    try {
+      launch();
+    } catch (RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+  }
+
+  @Override
+  public int awaitExit() throws InterruptedException {
+    Process current = process;
+    return current.waitFor();
+  }
+
+  @Override
+  public boolean stopping() {
+    return stopping;
   }
 
   /** The contact point ("host:port") of this node's CQL listener. */
@@ -169,8 +210,17 @@ public final class EmbeddedCassandra implements AutoCloseable {
    * Stops the node and waits for it: closing the pipe makes it exit through Cassandra's shutdown
    * hook, which drains; a node that outlives the stop timeout gets SIGTERM, then SIGKILL.
    */
-  public synchronized void stop() {
+  public void stop() {
+    stopping = true;
+    stopProcess();
+  }
+
+  private synchronized void stopProcess() {
+    Process process = this.process;
     try {
+      if (process == null) {
+        return;
+      }
       if (process.isAlive()) {
         log.info("Stopping embedded Cassandra node (pid {})", process.pid());
         try {
@@ -214,6 +264,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
   private void awaitCql() {
     long deadline = System.nanoTime() + settings.startTimeout().toNanos();
     while (System.nanoTime() < deadline) {
+      if (stopping) {
+        throw new IllegalStateException("The embedded Cassandra node was stopped while starting");
+      }
       if (!process.isAlive()) {
         throw new IllegalStateException(
             "The embedded Cassandra node exited with code "
