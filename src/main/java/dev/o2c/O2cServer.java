@@ -3,6 +3,7 @@ package dev.o2c;
 import com.typesafe.config.Config;
 import dev.o2c.http.ApiGateway;
 import dev.o2c.http.HealthRoutes;
+import dev.o2c.http.GuardedHttpServer;
 import dev.o2c.http.HttpSettings;
 import dev.o2c.http.TenantRoutes;
 import dev.o2c.infra.BusinessClock;
@@ -29,8 +30,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
@@ -60,9 +59,9 @@ public final class O2cServer {
   private static final Duration STARTUP_STEP_TIMEOUT = Duration.ofSeconds(90);
 
   private final ActorSystem<Void> system;
-  private final ServerBinding binding;
+  private final GuardedHttpServer binding;
 
-  private O2cServer(ActorSystem<Void> system, ServerBinding binding) {
+  private O2cServer(ActorSystem<Void> system, GuardedHttpServer binding) {
     this.system = system;
     this.binding = binding;
   }
@@ -107,13 +106,12 @@ public final class O2cServer {
       List<TenantRoutes> contexts = Contexts.start(system, config, http, clock, stores, config.getBoolean("o2c.projections.enabled"));
       ApiGateway gateway = new ApiGateway(http, apiKeys, new HealthRoutes(http, readiness), contexts);
 
-      ServerBinding binding =
-          await(
-              Http.get(system).newServerAt(http.host(), http.port()).bind(gateway.route()),
-              "binding HTTP to " + http.host() + ":" + http.port());
       // On shutdown: unbind, let in-flight requests finish within the drain timeout, then go on
-      // to leave the cluster.
-      binding.addToCoordinatedShutdown(http.drainTimeout(), system);
+      // to leave the cluster. (GuardedHttpServer: Pekko HTTP's server with a guard in front of
+      // its request parser.)
+      GuardedHttpServer binding =
+          await(GuardedHttpServer.bind(system, http.host(), http.port(), gateway.route()),
+              "binding HTTP to " + http.host() + ":" + http.port());
       log.info("HTTP API bound to {}", binding.localAddress());
       return new O2cServer(system, binding);
     } catch (RuntimeException e) {

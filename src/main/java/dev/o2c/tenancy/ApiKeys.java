@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * API keys and the tenants they belong to ({@code o2c.tenants} in config/o2c.conf), read once at
- * start-up. Keys are held as SHA-256 digests, so the lookup of a presented key does not compare
- * secrets character by character.
+ * start-up. Keys are held as SHA-256 digests (configured as the secret or as its digest,
+ * {@code key-sha256}), so the lookup of a presented key does not compare secrets character by
+ * character and the server's memory holds no secret.
  */
 public final class ApiKeys {
 
@@ -54,14 +55,9 @@ public final class ApiKeys {
       names.put(tenantId, tenant.hasPath("display-name") ? tenant.getString("display-name") : tenantId);
       RateLimit tenantLimit = tenant.hasPath("rate-limit") ? RateLimit.fromConfig(tenant.getConfig("rate-limit")) : defaultTenantLimit;
       for (Config key : tenant.getConfigList("api-keys")) {
-        String secret = key.getString("key");
-        if (secret.length() < MIN_KEY_LENGTH) {
-          throw new IllegalArgumentException(
-              "An API key of tenant '" + tenantId + "' is shorter than " + MIN_KEY_LENGTH + " characters");
-        }
         Caller caller = new Caller(tenantId, key.getString("principal"), roles(tenantId, key));
         RateLimit limit = key.hasPath("rate-limit") ? RateLimit.fromConfig(key.getConfig("rate-limit")) : defaultLimit;
-        String digest = digest(secret);
+        String digest = configuredDigest(tenantId, key);
         if (callers.putIfAbsent(digest, new Key(digest, caller, limit, tenantLimit)) != null) {
           throw new IllegalArgumentException("An API key of tenant '" + tenantId + "' is configured twice");
         }
@@ -81,6 +77,33 @@ public final class ApiKeys {
       roles.add(Role.parse(name));
     }
     return roles;
+  }
+
+  /**
+   * The digest of a configured key: from {@code key-sha256} (the hex SHA-256 of the key, so that
+   * the configuration never holds the secret), or of {@code key} (the secret itself, e.g. from the
+   * environment). Exactly one of them.
+   */
+  private static String configuredDigest(String tenantId, Config key) {
+    boolean plain = key.hasPath("key");
+    boolean hashed = key.hasPath("key-sha256");
+    if (plain == hashed) {
+      throw new IllegalArgumentException("An API key of tenant '" + tenantId + "' (principal '" + key.getString("principal")
+          + "') needs exactly one of key (the secret) and key-sha256 (its SHA-256 in hex)");
+    }
+    if (hashed) {
+      String hex = key.getString("key-sha256").strip().toLowerCase(java.util.Locale.ROOT);
+      if (!hex.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("key-sha256 of an API key of tenant '" + tenantId + "' must be 64 hex digits");
+      }
+      return hex;
+    }
+    String secret = key.getString("key");
+    if (secret.length() < MIN_KEY_LENGTH) {
+      throw new IllegalArgumentException(
+          "An API key of tenant '" + tenantId + "' is shorter than " + MIN_KEY_LENGTH + " characters");
+    }
+    return digest(secret);
   }
 
   /** The caller a presented key stands for, if any. */

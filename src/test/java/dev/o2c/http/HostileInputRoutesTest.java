@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -154,12 +156,12 @@ class HostileInputRoutesTest extends DomainRouteTestBase {
 
   /**
    * Requests the HTTP parser refuses before any route sees them, sent over a socket to the gateway
-   * bound as the server binds it: each answered problem+json with the parser's status.
+   * bound as the server binds it ({@link GuardedHttpServer}): each answered problem+json with the
+   * parser's status.
    */
   @Test
   void requests_the_parser_refuses_are_answered_problem_json_too() throws Exception {
-    var binding = org.apache.pekko.http.javadsl.Http.get(system()).newServerAt("127.0.0.1", 0).bind(route)
-        .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    var binding = GuardedHttpServer.bind(typedSystem(), "127.0.0.1", 0, route).toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       int port = binding.localAddress().getPort();
       String key = "X-API-Key: " + ACME + "\r\nConnection: close\r\n";
@@ -169,21 +171,81 @@ class HostileInputRoutesTest extends DomainRouteTestBase {
       assertParserProblem(port, "GET /v1/customers/%zz HTTP/1.1\r\nHost: a\r\n" + key + "\r\n", 400);
       assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\nX-Bad: a\u0001b\r\n" + key + "\r\n", 400);
     } finally {
-      binding.unbind().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Issue 11 finding 7: a header value ending in a UTF-8 lead byte. Pekko's parser would take the
+   * CR LF after it into the value — the next header (here the API key, or a Content-Length)
+   * vanishes into it, or at the end of the headers the request never ends. Now it is a 400.
+   */
+  @Test
+  void a_header_value_ending_in_a_utf8_lead_byte_is_400_and_swallows_nothing() throws Exception {
+    var binding = GuardedHttpServer.bind(typedSystem(), "127.0.0.1", 0, route).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      int port = binding.localAddress().getPort();
+      String key = "X-API-Key: " + ACME + "\r\n";
+      // Before the key header (it was swallowed: 401), and at the very end of the headers (no answer for 60 s).
+      assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\nX-Foo: \u00e9\r\n" + key + "\r\n", 400);
+      assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\n" + key + "X-Foo: \u00e9\r\n\r\n", 400);
+      assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\n" + key + "X-Foo: ab\u00f0\u009f\r\n\r\n", 400);
+      // A Content-Length hidden from the parser would make this body a second request: one 400, then the connection closes.
+      String smuggled = "GET /v1/alerts HTTP/1.1\r\nHost: a\r\n" + key + "\r\n";
+      String response = exchange(port, "POST /v1/echo HTTP/1.1\r\nHost: a\r\n" + key + "X-Foo: \u00e9\r\nContent-Type: application/json"
+          + "\r\nContent-Length: " + smuggled.length() + "\r\n\r\n" + smuggled);
+      assertTrue(response.startsWith("HTTP/1.1 400"), response);
+      assertEquals(1, response.split("HTTP/1.1 ", -1).length - 1, "one response, no smuggled second one: " + response);
+    } finally {
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void well_formed_utf8_headers_and_pipelined_requests_with_bodies_go_through_the_guard_unchanged() throws Exception {
+    var binding = GuardedHttpServer.bind(typedSystem(), "127.0.0.1", 0, route).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      int port = binding.localAddress().getPort();
+      String key = "X-API-Key: " + ACME + "\r\n";
+      String body = "{\"customerId\":\"guard-1\",\"name\":\"Caf\u00e9 \u00e9\u00e9\",\"currency\":\"EUR\",\"creditLimit\":\"10\","
+          + "\"paymentTermsDays\":30}";
+      byte[] json = body.getBytes(StandardCharsets.UTF_8);
+      var out = new java.io.ByteArrayOutputStream();
+      out.writeBytes(("POST /v1/customers HTTP/1.1\r\nHost: a\r\n" + key + "X-Note: caf\u00e9\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + json.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(json);
+      out.writeBytes(("GET /v1/customers/guard-1 HTTP/1.1\r\nHost: a\r\n" + key + "Connection: close\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+      String response;
+      try (var socket = new java.net.Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(out.toByteArray());
+        socket.getOutputStream().flush();
+        response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertTrue(response.startsWith("HTTP/1.1 201"), response);
+      assertTrue(response.contains("HTTP/1.1 200"), "the second, pipelined request is answered: " + response);
+      assertTrue(response.contains("Caf\u00e9 \u00e9\u00e9"), "the body arrived unchanged: " + response);
+    } finally {
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String exchange(int port, String request) throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
   private static void assertParserProblem(int port, String request, int status) throws Exception {
-    try (var socket = new java.net.Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().flush();
-      String response = new String(socket.getInputStream().readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
-      String head = response.lines().findFirst().orElse("");
-      assertTrue(head.startsWith("HTTP/1.1 " + status), "status line: " + head + "\n" + response);
-      assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json"), response);
-      assertTrue(response.contains("\"status\":" + status), response);
-    }
+    String response = exchange(port, request);
+    String head = response.lines().findFirst().orElse("");
+    assertTrue(head.startsWith("HTTP/1.1 " + status), "status line: " + head + "\n" + response);
+    assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json"), response);
+    assertTrue(response.contains("\"status\":" + status), response);
   }
 
   private static void assertNamed(TestRouteResult result, String field) {

@@ -132,6 +132,20 @@ class ApiKeysTest {
   }
 
   @Test
+  void a_key_may_be_configured_by_its_sha256_alone() throws Exception {
+    String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest("a-long-random-secret-key".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    ApiKeys keys = keys("acme { api-keys = [ {key-sha256 = \"" + digest.toUpperCase() + "\", principal = shop, roles = [orders]} ] }");
+    assertEquals(Optional.of(new Caller("acme", "shop", Set.of(Role.ORDERS))), keys.lookup("a-long-random-secret-key"));
+    assertEquals(Optional.empty(), keys.lookup(digest), "the digest itself is not a key");
+
+    assertThrows(IllegalArgumentException.class, () -> keys("acme { api-keys = [ {key-sha256 = \"abc\", principal = shop, roles = [read]} ] }"));
+    assertThrows(IllegalArgumentException.class, () -> keys("acme { api-keys = [ {key = \"acme-key-1\", key-sha256 = \"" + digest
+        + "\", principal = shop, roles = [read]} ] }"), "not both");
+    assertThrows(IllegalArgumentException.class, () -> keys("acme { api-keys = [ {principal = shop, roles = [read]} ] }"), "not neither");
+  }
+
+  @Test
   void every_key_needs_known_roles() {
     var none = assertThrows(IllegalArgumentException.class, () -> keys("acme { api-keys = [ {key = \"acme-key-1\", principal = shop} ] }"));
     assertTrue(none.getMessage().contains("no roles"), none.getMessage());
