@@ -161,18 +161,14 @@ class HostileInputRoutesTest extends DomainRouteTestBase {
    */
   @Test
   void requests_the_parser_refuses_are_answered_problem_json_too() throws Exception {
-    var binding = GuardedHttpServer.bind(typedSystem(), "127.0.0.1", 0, route).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    try {
-      int port = binding.localAddress().getPort();
+    onGuardedServer(port -> {
       String key = "X-API-Key: " + ACME + "\r\nConnection: close\r\n";
       assertParserProblem(port, "GET /v1/customers/" + "x".repeat(3000) + " HTTP/1.1\r\nHost: a\r\n" + key + "\r\n", 414);
       assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\nX-Big: " + "y".repeat(9000) + "\r\n" + key
           + "\r\n", 431);
       assertParserProblem(port, "GET /v1/customers/%zz HTTP/1.1\r\nHost: a\r\n" + key + "\r\n", 400);
       assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\nX-Bad: a\u0001b\r\n" + key + "\r\n", 400);
-    } finally {
-      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   /**
@@ -182,9 +178,7 @@ class HostileInputRoutesTest extends DomainRouteTestBase {
    */
   @Test
   void a_header_value_ending_in_a_utf8_lead_byte_is_400_and_swallows_nothing() throws Exception {
-    var binding = GuardedHttpServer.bind(typedSystem(), "127.0.0.1", 0, route).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    try {
-      int port = binding.localAddress().getPort();
+    onGuardedServer(port -> {
       String key = "X-API-Key: " + ACME + "\r\n";
       // Before the key header (it was swallowed: 401), and at the very end of the headers (no answer for 60 s).
       assertParserProblem(port, "GET /v1/customers/hostile HTTP/1.1\r\nHost: a\r\nX-Foo: \u00e9\r\n" + key + "\r\n", 400);
@@ -196,16 +190,12 @@ class HostileInputRoutesTest extends DomainRouteTestBase {
           + "\r\nContent-Length: " + smuggled.length() + "\r\n\r\n" + smuggled);
       assertTrue(response.startsWith("HTTP/1.1 400"), response);
       assertEquals(1, response.split("HTTP/1.1 ", -1).length - 1, "one response, no smuggled second one: " + response);
-    } finally {
-      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
   void well_formed_utf8_headers_and_pipelined_requests_with_bodies_go_through_the_guard_unchanged() throws Exception {
-    var binding = GuardedHttpServer.bind(typedSystem(), "127.0.0.1", 0, route).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    try {
-      int port = binding.localAddress().getPort();
+    onGuardedServer(port -> {
       String key = "X-API-Key: " + ACME + "\r\n";
       String body = "{\"customerId\":\"guard-1\",\"name\":\"Caf\u00e9 \u00e9\u00e9\",\"currency\":\"EUR\",\"creditLimit\":\"10\","
           + "\"paymentTermsDays\":30}";
@@ -226,6 +216,18 @@ class HostileInputRoutesTest extends DomainRouteTestBase {
       assertTrue(response.startsWith("HTTP/1.1 201"), response);
       assertTrue(response.contains("HTTP/1.1 200"), "the second, pipelined request is answered: " + response);
       assertTrue(response.contains("Caf\u00e9 \u00e9\u00e9"), "the body arrived unchanged: " + response);
+    });
+  }
+
+  private interface PortTest {
+    void run(int port) throws Exception;
+  }
+
+  /** Runs {@code test} against the routes bound as the server binds them ({@link GuardedHttpServer}), on a free port. */
+  private void onGuardedServer(PortTest test) throws Exception {
+    var binding = GuardedHttpServer.bind(typedSystem(), "127.0.0.1", 0, route).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      test.run(binding.localAddress().getPort());
     } finally {
       binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
