@@ -164,7 +164,7 @@ public final class Main {
       List<? extends Config> devKeys = config.getConfigList("o2c.tenants.dev.api-keys");
       for (int i = 0; i < devKeys.size(); i++) {
         Config key = devKeys.get(i);
-        banner.append(i == 0 ? "  API key:       " : "                 ").append(key.getString("key"))
+        banner.append(i == 0 ? "  API key:       " : "                 ").append(key.hasPath("key") ? key.getString("key") : "(configured by its SHA-256)")
             .append("   (roles ").append(String.join(", ", key.getStringList("roles")))
             .append(i == 0 ? "; tenant 'dev'; send it as header X-API-Key)\n" : ")\n");
       }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -51,9 +52,9 @@ public final class GuardedHttpServer {
   private final Tcp.ServerBinding binding;
   private final SharedKillSwitch connections;
   private final AtomicInteger inFlight;
-  private final AtomicInteger draining;
+  private final AtomicBoolean draining;
 
-  private GuardedHttpServer(Tcp.ServerBinding binding, SharedKillSwitch connections, AtomicInteger inFlight, AtomicInteger draining) {
+  private GuardedHttpServer(Tcp.ServerBinding binding, SharedKillSwitch connections, AtomicInteger inFlight, AtomicBoolean draining) {
     this.binding = binding;
     this.connections = connections;
     this.inFlight = inFlight;
@@ -65,7 +66,7 @@ public final class GuardedHttpServer {
     ServerSettings settings = ServerSettings.create(system.settings().config());
     SharedKillSwitch connections = KillSwitches.shared("o2c-http-connections");
     AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger draining = new AtomicInteger();
+    AtomicBoolean draining = new AtomicBoolean();
     var handler = route.handler(system);
     scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
     Duration idleTimeout = idle.isFinite() ? Duration.ofNanos(idle.toNanos()) : null;
@@ -82,7 +83,7 @@ public final class GuardedHttpServer {
               })
               .mapAsync(settings.getPipeliningLimit(), request -> handler.apply(request)
                   .whenComplete((response, failure) -> inFlight.decrementAndGet()))
-              .map(response -> draining.get() > 0 ? response.addHeader(Connection.create("close")) : response);
+              .map(response -> draining.get() ? response.addHeader(Connection.create("close")) : response);
           BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> guard = BidiFlow.fromFlows(
               Flow.<ByteString>create(),
               Flow.<ByteString>create()
@@ -120,15 +121,10 @@ public final class GuardedHttpServer {
     });
   }
 
-  /** Requests being handled now. */
-  int inFlight() {
-    return inFlight.get();
-  }
-
   private void addToCoordinatedShutdown(ActorSystem<?> system, Duration drainTimeout) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "o2c-http-unbind", () -> {
-      draining.set(1);
+      draining.set(true);
       return binding.unbind().thenApply(unbound -> Done.getInstance());
     });
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "o2c-http-drain", () -> {

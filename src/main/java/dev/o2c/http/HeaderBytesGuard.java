@@ -28,6 +28,7 @@ import org.apache.pekko.util.ByteString;
 final class HeaderBytesGuard {
 
   private static final byte NUL = 0;
+  private static final byte[] NONE = new byte[0];
   /** Longer header lines are refused by the parser; the guard only needs the start of CL and TE. */
   private static final int MAX_KEPT_LINE = 256;
 
@@ -47,7 +48,7 @@ final class HeaderBytesGuard {
   private boolean chunkSizeSeen;
   private boolean chunkSizeDone;
   // A UTF-8 lead byte whose continuation bytes have not all arrived: held back until they have.
-  private byte[] held = new byte[0];
+  private byte[] held = NONE;
   private boolean modified;
 
   /** The bytes to hand to the parser for the bytes that arrived: the same, unless a bad lead byte was replaced or held back. */
@@ -58,7 +59,7 @@ final class HeaderBytesGuard {
     }
     boolean hadHeld = held.length > 0;
     byte[] in = hadHeld ? concat(held, chunk.toArray()) : chunk.toArray();
-    held = new byte[0];
+    held = NONE;
     modified = false;
     int end = scan(in);
     if (end < in.length) {
@@ -73,7 +74,7 @@ final class HeaderBytesGuard {
   /** The bytes held back when the connection's input ends: an incomplete sequence is a bad one. */
   ByteString finish() {
     byte[] rest = held;
-    held = new byte[0];
+    held = NONE;
     if (rest.length > 0 && inHeaderBytes()) {
       rest[0] = NUL;
     }

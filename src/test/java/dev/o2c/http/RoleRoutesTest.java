@@ -1,7 +1,6 @@
 package dev.o2c.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,6 +161,5 @@ class RoleRoutesTest extends DomainRouteTestBase {
     assertTrue(problem.get("detail").asText().contains("this API key has: read"), problem.toString());
     JsonNode customer = json(send(READ, HttpRequest.GET("/v1/customers/role-read")));
     assertEquals(0, new java.math.BigDecimal(customer.get("creditUsed").asText()).signum(), "no order was placed: " + customer);
-    assertFalse(customer.has("error"));
   }
 }
