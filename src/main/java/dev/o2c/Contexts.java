@@ -21,6 +21,7 @@ import dev.o2c.http.OrderBatch;
 import dev.o2c.http.OrderRoutes;
 import dev.o2c.http.PaymentBatch;
 import dev.o2c.http.PaymentRoutes;
+import dev.o2c.http.ReportRoutes;
 import dev.o2c.http.TenantRoutes;
 import dev.o2c.idempotency.KeyClaim;
 import dev.o2c.idempotency.KeyClaims;
@@ -44,6 +45,12 @@ import dev.o2c.payment.PaymentStore;
 import dev.o2c.payment.PaymentsProjection;
 import dev.o2c.payment.PaymentSettings;
 import dev.o2c.reporting.AlertStore;
+import dev.o2c.reports.InMemoryReportStore;
+import dev.o2c.reports.LedgerReportProjection;
+import dev.o2c.reports.ReportRebuild;
+import dev.o2c.reports.ReportSettings;
+import dev.o2c.reports.ReportStore;
+import dev.o2c.reports.Reports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,11 +71,12 @@ public final class Contexts {
 
   /** Where the read models and the dunning schedule are kept. */
   public record Stores(
-      AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments, AccountArchive archive) {
+      AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments, AccountArchive archive,
+      ReportStore reports) {
 
-    /** With the account archive in memory (tests without Cassandra). */
+    /** With the account archive and the reports in memory (tests without Cassandra). */
     public Stores(AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments) {
-      this(alerts, invoices, dunning, payments, AccountArchive.inMemory());
+      this(alerts, invoices, dunning, payments, AccountArchive.inMemory(), new InMemoryReportStore());
     }
   }
 
@@ -111,12 +119,18 @@ public final class Contexts {
     KeyClaims keys = new KeyClaims(system, http.askTimeout());
 
     Optional<ActorRef<DunningRunner.Command>> dunning = Optional.empty();
+    ReportSettings reportSettings = ReportSettings.fromConfig(config);
+    Optional<ReportRebuild> rebuild = Optional.empty();
     if (background) {
       TaggedProjections.<CustomerAccount.Event>start(system, LedgerProjection.NAME, "account", accountSettings.tagBuckets(),
           () -> new LedgerProjection(system, stores.invoices(), stores.alerts(), stores.dunning(), invoicing, clock,
               paymentService::referencesAppeared, timeout));
       TaggedProjections.<Payment.Event>start(system, PaymentsProjection.NAME, "payment", payments.tagBuckets(),
           () -> new PaymentsProjection(system, stores.payments(), http.askTimeout()));
+      TaggedProjections.<CustomerAccount.Event>startGrouped(system, LedgerReportProjection.NAME, "account", reportSettings.tagBuckets(),
+          reportSettings.groupSize(), reportSettings.groupWithin(),
+          tag -> new LedgerReportProjection(stores.reports(), tag, java.time.Clock.systemUTC()));
+      rebuild = Optional.of(new ReportRebuild(system, stores.reports(), reportSettings.tagBuckets()));
       dunning = Optional.of(ClusterSingleton.get(system).init(SingletonActor.of(
           DunningRunner.create(stores.dunning(), clock, invoicing, ledger), "dunning-runner")));
     }
@@ -128,6 +142,7 @@ public final class Contexts {
             new BatchIntake(http, new PaymentBatch(paymentService, payments, clock)), keys),
         new AlertRoutes(http, stores.alerts(), clock),
         new AdminRoutes(http, clock, dunning),
+        new ReportRoutes(http, new Reports(stores.reports(), clock, reportSettings), rebuild),
         new OpenApiRoutes(http)));
     if (config.getBoolean("o2c.benchmark.echo-route")) {
       routes.add(new EchoRoutes(http));

@@ -74,6 +74,10 @@ class ArchitectureTest {
     }
     assertTrue(graph.get("account").containsAll(List.of("credit", "order", "invoice", "payment")),
         "the account composes the contexts' decisions: " + graph.get("account"));
+    // The reports read the account's events; nothing below them reads the reports.
+    assertTrue(!graph.get("reports").contains("http"), "reports depend on " + graph.get("reports"));
+    graph.forEach((from, deps) -> assertTrue(from.equals("http") || from.equals("(root)") || !deps.contains("reports"),
+        from + " depends on the reports"));
   }
 
   @Test

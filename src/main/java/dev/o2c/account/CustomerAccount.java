@@ -175,8 +175,10 @@ public final class CustomerAccount
   /** Archived items the queued commands need, loaded (internal). */
   public record ArchiveLoaded(Archive.Ids asked, AccountArchive.Found found, String failure) implements Command {}
 
-  /** What happened to an account. */
-  public sealed interface Event extends CborSerializable {}
+  /** What happened to an account, and when (business time). */
+  public sealed interface Event extends CborSerializable {
+    Instant at();
+  }
 
   public record Created(
       String customerId, String name, String email, String currency, BigDecimal creditLimit, int paymentTermsDays,

@@ -286,21 +286,20 @@ final class PaymentLedger {
 
   /** The state after a payment event. */
   static CustomerState apply(CustomerState s, Event event) {
+    CustomerState next = s;
+    for (InvoiceAdjustments.Adjustment a : InvoiceAdjustments.of(event)) {
+      next = Ledger.adjust(next, a.invoiceId(), a.paid(), a.credited(), a.writtenOff(), event.at());
+    }
+    BigDecimal creditChange = InvoiceAdjustments.accountCreditChange(event);
+    if (creditChange.signum() != 0) {
+      next = next.with(next.receivablesMap(), next.receivable(), next.settledMap(), next.accountCredit().add(creditChange), event.at());
+    }
     if (event instanceof PaymentApplied e) {
-      CustomerState next = s;
-      for (Allocation a : e.allocations()) {
-        next = Ledger.adjust(next, a.invoiceId(), a.amount(), BigDecimal.ZERO, BigDecimal.ZERO, e.at());
-      }
-      for (WriteOff w : e.writeOffs()) {
-        next = Ledger.adjust(next, w.invoiceId(), BigDecimal.ZERO, BigDecimal.ZERO, w.amount(), e.at());
-      }
       return next.withPayments(next.paymentsMap().plus(e.paymentId(), entryOf(e)), next.unappliedCash().add(e.unapplied()), e.at());
     }
     if (event instanceof PaymentAllocated e) {
-      CustomerState next = s;
       BigDecimal total = BigDecimal.ZERO;
       for (Allocation a : e.allocations()) {
-        next = Ledger.adjust(next, a.invoiceId(), a.amount(), BigDecimal.ZERO, BigDecimal.ZERO, e.at());
         total = total.add(a.amount());
       }
       PaymentEntry p = next.payments().get(e.paymentId());
@@ -311,7 +310,6 @@ final class PaymentLedger {
       return next.withPayments(next.paymentsMap().plus(e.paymentId(), changed), next.unappliedCash().subtract(total), e.at());
     }
     if (event instanceof PaymentUnallocated e) {
-      CustomerState next = Ledger.adjust(s, e.invoiceId(), e.amount().negate(), BigDecimal.ZERO, e.writtenOff().negate(), e.at());
       PaymentEntry p = next.payments().get(e.paymentId());
       List<Allocation> allocations = p.allocations().stream().filter(a -> !a.invoiceId().equals(e.invoiceId())).toList();
       List<WriteOff> writeOffs = p.writeOffs().stream().filter(w -> !w.invoiceId().equals(e.invoiceId())).toList();
@@ -320,24 +318,6 @@ final class PaymentLedger {
       return next.withPayments(next.paymentsMap().plus(e.paymentId(), changed), next.unappliedCash().add(e.amount()), e.at());
     }
     if (event instanceof PaymentReversed e) {
-      CustomerState next = s;
-      for (Allocation a : e.undone()) {
-        next = Ledger.adjust(next, a.invoiceId(), a.amount().negate(), BigDecimal.ZERO, BigDecimal.ZERO, e.at());
-      }
-      for (WriteOff w : e.writeOffsUndone()) {
-        next = Ledger.adjust(next, w.invoiceId(), BigDecimal.ZERO, BigDecimal.ZERO, w.amount().negate(), e.at());
-      }
-      for (Allocation a : e.creditTakenBack()) {
-        next = Ledger.adjust(next, a.invoiceId(), a.amount().negate(), a.amount(), BigDecimal.ZERO, e.at());
-        next = next.with(next.receivablesMap(), next.receivable(), next.settledMap(), next.accountCredit().subtract(a.amount()), e.at());
-      }
-      for (WriteOff w : e.writeOffsCredited()) {
-        next = Ledger.adjust(next, w.invoiceId(), BigDecimal.ZERO, w.amount(), w.amount().negate(), e.at());
-      }
-      for (Allocation a : e.accountCreditUndone()) {
-        next = Ledger.adjust(next, a.invoiceId(), BigDecimal.ZERO, a.amount().negate(), BigDecimal.ZERO, e.at());
-        next = next.with(next.receivablesMap(), next.receivable(), next.settledMap(), next.accountCredit().add(a.amount()), e.at());
-      }
       PaymentEntry p = next.payments().get(e.paymentId());
       PaymentEntry changed = new PaymentEntry(p.paymentId(), p.amount(), p.currency(), p.receivedOn(), p.at(), List.of(), List.of(),
           p.unapplied().subtract(e.unappliedRemoved()), p.refunded(), e.operation(), true);
@@ -354,14 +334,14 @@ final class PaymentLedger {
       }
       return s.withPayments(payments, s.unappliedCash().subtract(e.amount()), e.at()).withRefund(e);
     }
-    if (event instanceof AccountCreditApplied e) {
-      CustomerState next = Ledger.adjust(s, e.invoiceId(), BigDecimal.ZERO, e.amount(), BigDecimal.ZERO, e.at());
-      return next.with(next.receivablesMap(), next.receivable(), next.settledMap(), next.accountCredit().subtract(e.amount()), e.at());
+    if (event instanceof AccountCreditApplied) {
+      return next;
     }
     throw new IllegalStateException("Unknown event " + event);
   }
 
   // --- Helpers ---------------------------------------------------------------------------------
+
 
   static PaymentEntry entryOf(PaymentApplied e) {
     return new PaymentEntry(e.paymentId(), e.amount(), e.currency(), e.receivedOn(), e.at(), e.allocations(), e.writeOffs(), e.unapplied(),

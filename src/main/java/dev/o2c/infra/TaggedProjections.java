@@ -3,6 +3,7 @@ package dev.o2c.infra;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,6 +40,33 @@ public final class TaggedProjections {
         i -> ProjectionBehavior.create(projection(system, name, tags.get(i), handler)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  /**
+   * Starts projection {@code name} over the tags {@code tagPrefix-0 .. tagPrefix-(buckets-1)}, its
+   * handler given what queued while it handled the last group (up to {@code groupSize} envelopes,
+   * waiting at most {@code groupWithin} for more); {@code handler} is given the instance's tag.
+   */
+  public static <E> void startGrouped(
+      ActorSystem<?> system, String name, String tagPrefix, int buckets, int groupSize, Duration groupWithin,
+      Function<String, Handler<List<EventEnvelope<E>>>> handler) {
+    List<String> tags = IntStream.range(0, buckets).mapToObj(i -> tagPrefix + "-" + i).toList();
+    ShardedDaemonProcess.get(system).init(
+        ProjectionBehavior.Command.class,
+        name,
+        tags.size(),
+        i -> ProjectionBehavior.create(CassandraProjection.groupedWithin(
+                ProjectionId.of(name, tags.get(i)), EventSourcedProvider.<E>eventsByTag(system, CassandraReadJournal.Identifier(), tags.get(i)),
+                () -> handler.apply(tags.get(i)))
+            .withGroup(groupSize, groupWithin)
+            .withRestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
+        ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  /** The ids of projection {@code name}'s instances. */
+  public static List<ProjectionId> ids(String name, String tagPrefix, int buckets) {
+    return IntStream.range(0, buckets).mapToObj(i -> ProjectionId.of(name, tagPrefix + "-" + i)).toList();
   }
 
   private static <E> AtLeastOnceProjection<Offset, EventEnvelope<E>> projection(

@@ -57,7 +57,8 @@ class OpenApiDocumentTest {
             "/v1/payments/batch", "/v1/payments/attribute", "/v1/payments/{paymentId}", "/v1/payments/{paymentId}/attribute",
             "/v1/payments/{paymentId}/allocations",
             "/v1/payments/{paymentId}/allocations/{invoiceId}", "/v1/payments/{paymentId}/reverse",
-            "/v1/customers/{customerId}/refunds", "/v1/customers/{customerId}/statement")),
+            "/v1/customers/{customerId}/refunds", "/v1/customers/{customerId}/statement", "/v1/reports/ar-aging", "/v1/reports/dso",
+            "/v1/reports/cash-flow", "/v1/reports/customer-value", "/v1/reports/lag", "/v1/admin/reports/rebuild")),
         paths);
   }
 
@@ -94,6 +95,11 @@ class OpenApiDocumentTest {
     answers.put(PaymentView.class, "Payment");
     answers.put(Attribution.class, "Attribution");
     answers.put(PaymentStore.Summary.class, "PaymentSummary");
+    answers.put(dev.o2c.reports.ArAging.Report.class, "ArAgingReport");
+    answers.put(dev.o2c.reports.ArAging.Line.class, "AgingLine");
+    answers.put(dev.o2c.reports.Dso.Report.class, "DsoReport");
+    answers.put(dev.o2c.reports.CashFlow.Report.class, "CashFlowReport");
+    answers.put(dev.o2c.reports.CustomerValue.Report.class, "CustomerValueReport");
     List<String> missing = new ArrayList<>();
     answers.forEach((type, schema) -> {
       JsonNode properties = schemas.path(schema).path("properties");

@@ -31,7 +31,7 @@ public final class CassandraSchema {
   public static final List<String> FILES =
       List.of(
           "000-keyspace.cql", "001-journal.cql", "002-snapshots.cql", "003-projections.cql", "010-o2c.cql",
-          "020-read-models.cql", "030-invoicing.cql", "040-payments.cql", "050-archive.cql");
+          "020-read-models.cql", "030-invoicing.cql", "040-payments.cql", "050-archive.cql", "060-reports.cql");
 
   /** Driver execution profile with a timeout long enough for schema agreement (persistence.conf). */
   public static final String DDL_PROFILE = "o2c-ddl";

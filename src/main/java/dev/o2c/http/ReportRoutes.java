@@ -1,0 +1,191 @@
+package dev.o2c.http;
+
+import dev.o2c.infra.FieldError;
+import dev.o2c.infra.ValidationException;
+import dev.o2c.money.Money;
+import dev.o2c.reports.ArAging;
+import dev.o2c.reports.Csv;
+import dev.o2c.reports.ReportRebuild;
+import dev.o2c.reports.Reports;
+import dev.o2c.tenancy.Caller;
+import dev.o2c.tenancy.Role;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /v1/reports/...}: AR aging, DSO, cash flow and customer value from the report read models
+ * (JSON, or CSV with {@code Accept: text/csv} or {@code ?format=csv}), each narrowed by
+ * {@code customerId} and {@code currency}; the report projection's lag; and
+ * {@code POST /v1/admin/reports/rebuild} (admin).
+ */
+public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
+
+  /** The longest period a report covers. */
+  static final int MAX_DAYS = 366;
+
+  private static final ContentType.WithCharset CSV = MediaTypes.TEXT_CSV.toContentType(HttpCharsets.UTF_8);
+
+  private final Reports reports;
+  private final Optional<ReportRebuild> rebuild;
+
+  public ReportRoutes(HttpSettings settings, Reports reports, Optional<ReportRebuild> rebuild) {
+    super(settings);
+    this.reports = reports;
+    this.rebuild = rebuild;
+  }
+
+  @Override
+  public Route route(Caller caller) {
+    return concat(
+        pathPrefix("reports", () -> get(() -> authorized(caller, Role.READ, actor -> concat(
+            path("ar-aging", () -> query(q -> {
+              Optional<LocalDate> asOf = q.date("asOf");
+              ArAging.Basis basis = q.choice("basis", ArAging.Basis.DUE, ArAging.Basis.values());
+              return report(q, reports.aging(caller.tenantId(), asOf, basis, q.filter()), ArAging.Report::csv);
+            })),
+            path("dso", () -> query(q -> {
+              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today());
+              return report(q, reports.dso(caller.tenantId(), period[0], period[1], q.filter()), dev.o2c.reports.Dso.Report::csv);
+            })),
+            path("cash-flow", () -> query(q -> {
+              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today().plusDays(30));
+              return report(q, reports.cashFlow(caller.tenantId(), period[0], period[1], q.filter()), dev.o2c.reports.CashFlow.Report::csv);
+            })),
+            path("customer-value", () -> query(q -> {
+              int top = q.number("top", 20, 1, 1000);
+              return report(q, reports.customerValue(caller.tenantId(), top, q.filter()), dev.o2c.reports.CustomerValue.Report::csv);
+            })),
+            path("lag", () -> onSuccess(() -> reports.lags(), lags -> complete(json(200, Map.of("projections", lags))))))))),
+        pathPrefix("admin", () -> path(PathMatchers.segment("reports").slash("rebuild"), () -> post(() -> authorized(caller, Role.ADMIN,
+            actor -> rebuild(caller))))));
+  }
+
+  private Route rebuild(Caller caller) {
+    if (rebuild.isEmpty()) {
+      return completeProblem(Problem.of(ProblemType.CONFLICT,
+          "This server runs no projections (o2c.projections.enabled is off): there is no report projection to rebuild."));
+    }
+    return onSuccess(() -> rebuild.get().rebuild(caller.tenantId()), ids -> complete(json(202, Map.of("rebuilding", ids,
+        "detail", "The reports of tenant " + caller.tenantId() + " are being made again from the journal; "
+            + "GET /v1/reports/lag shows the projection catching up."))));
+  }
+
+  /** The report as JSON or CSV, as the caller asked. */
+  private <T> Route report(Query q, CompletionStage<T> report, Function<T, Csv> csv) {
+    return onSuccess(() -> report, r -> q.csv()
+        ? complete(HttpResponse.create().withEntity(HttpEntities.create(CSV, csv.apply(r).text()))
+            .addHeader(RawHeader.create("Content-Disposition", "attachment; filename=\"report.csv\"")))
+        : complete(json(200, r)));
+  }
+
+  private Route query(Function<Query, Route> inner) {
+    return parameterMap(params -> optionalHeaderValueByName("Accept", accept -> inner.apply(new Query(params, accept.orElse("")))));
+  }
+
+  /** The query parameters of a report, each checked: a bad one is 400 naming it. */
+  record Query(Map<String, String> params, String accept) {
+
+    boolean csv() {
+      String format = params.get("format");
+      if (format != null) {
+        if (!format.equals("csv") && !format.equals("json")) {
+          throw invalid("format", "must be csv or json");
+        }
+        return format.equals("csv");
+      }
+      return accept.toLowerCase(Locale.ROOT).contains("text/csv");
+    }
+
+    Reports.Filter filter() {
+      String currency = params.get("currency");
+      if (currency != null && !Money.isCurrency(currency)) {
+        throw invalid("currency", "must be an ISO 4217 currency code, e.g. EUR");
+      }
+      String customerId = params.get("customerId");
+      if (customerId != null && (customerId.isBlank() || customerId.length() > 100)) {
+        throw invalid("customerId", "must be a customer id (1 to 100 characters)");
+      }
+      return new Reports.Filter(customerId, currency);
+    }
+
+    Optional<LocalDate> date(String name) {
+      String text = params.get(name);
+      if (text == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(LocalDate.parse(text));
+      } catch (DateTimeParseException e) {
+        throw invalid(name, "must be a date YYYY-MM-DD");
+      }
+    }
+
+    LocalDate[] period(LocalDate defaultFrom, LocalDate defaultTo) {
+      LocalDate from = date("from").orElse(null);
+      LocalDate to = date("to").orElse(null);
+      if (from == null && to == null) {
+        from = defaultFrom;
+        to = defaultTo;
+      } else if (from == null) {
+        from = to.minusDays(ChronoUnit.DAYS.between(defaultFrom, defaultTo));
+      } else if (to == null) {
+        to = from.plusDays(ChronoUnit.DAYS.between(defaultFrom, defaultTo));
+      }
+      if (to.isBefore(from)) {
+        throw invalid("to", "must not be before from (" + from + ")");
+      }
+      if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
+        throw invalid("to", "the period may cover at most " + MAX_DAYS + " days");
+      }
+      return new LocalDate[] {from, to};
+    }
+
+    <E extends Enum<E>> E choice(String name, E fallback, E[] values) {
+      String text = params.get(name);
+      if (text == null) {
+        return fallback;
+      }
+      for (E value : values) {
+        if (value.name().toLowerCase(Locale.ROOT).equals(text)) {
+          return value;
+        }
+      }
+      throw invalid(name, "must be one of " + java.util.Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    int number(String name, int fallback, int min, int max) {
+      String text = params.get(name);
+      if (text == null) {
+        return fallback;
+      }
+      try {
+        int value = Integer.parseInt(text);
+        if (value >= min && value <= max) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw invalid(name, "must be a whole number from " + min + " to " + max);
+    }
+
+    private static ValidationException invalid(String name, String message) {
+      return new ValidationException("A query parameter is not valid.", List.of(new FieldError(name, message)));
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package dev.o2c.reports;
+
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+
+/** The report read models in Cassandra (config/cql/060-reports.cql); books and totals as JSON. */
+public final class CassandraReportStore implements ReportStore {
+
+  /** Books and totals as stored: exact decimals, ISO dates. */
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .build();
+
+  private final CassandraSession session;
+  private final String ks;
+  private final CompletionStage<PreparedStatement> bookStatics;
+  private final CompletionStage<PreparedStatement> bookInvoice;
+
+  public CassandraReportStore(CassandraSession session, String keyspace) {
+    this.session = session;
+    this.ks = keyspace;
+    this.bookStatics = session.prepare("UPDATE " + ks + ".report_books SET seq_nr = ?, day = ?, totals = ?, day_start = ? "
+        + "WHERE tenant = ? AND customer_id = ?");
+    this.bookInvoice = session.prepare("UPDATE " + ks + ".report_books SET invoice = ? WHERE tenant = ? AND customer_id = ? AND invoice_id = ?");
+  }
+
+  @Override
+  public CompletionStage<Book> load(String tenantId, String customerId, Set<String> invoiceIds) {
+    CompletionStage<Optional<Row>> statics = session.selectOne(
+        "SELECT seq_nr, day, totals, day_start FROM " + ks + ".report_books WHERE tenant = ? AND customer_id = ? LIMIT 1", tenantId, customerId);
+    CompletionStage<List<Row>> rows = invoiceIds.isEmpty()
+        ? CompletableFuture.completedFuture(List.of())
+        : session.selectAll("SELECT invoice_id, invoice FROM " + ks + ".report_books WHERE tenant = ? AND customer_id = ? AND invoice_id IN ?",
+            tenantId, customerId, List.copyOf(invoiceIds));
+    return statics.thenCombine(rows, (head, invoiceRows) -> {
+      if (head.isEmpty() || head.get().isNull("seq_nr")) {
+        return Book.empty();
+      }
+      Row h = head.get();
+      Map<String, Book.Invoice> invoices = new HashMap<>();
+      for (Row r : invoiceRows) {
+        if (!r.isNull("invoice")) {
+          invoices.put(r.getString("invoice_id"), read(r.getString("invoice"), Book.Invoice.class));
+        }
+      }
+      return new Book(h.getLong("seq_nr"), h.getLocalDate("day"), read(h.getString("totals"), Totals.class),
+          read(h.getString("day_start"), Totals.class), invoices);
+    });
+  }
+
+  @Override
+  public CompletionStage<Done> save(String tenantId, String customerId, Book book) {
+    Totals totals = book.totals();
+    String totalsJson = write(totals);
+    CompletionStage<Done> bookWritten = bookStatics.thenCombine(bookInvoice, (s, i) -> {
+      BatchStatementBuilder batch = BatchStatement.builder(BatchType.LOGGED);
+      batch.addStatement(s.bind(book.seqNr(), book.day(), totalsJson, write(book.dayStart()), tenantId, customerId));
+      for (Book.Invoice invoice : book.changedInvoices()) {
+        batch.addStatement(i.bind(write(invoice), tenantId, customerId, invoice.invoiceId()));
+      }
+      return batch.build();
+    }).thenCompose(session::executeWriteBatch);
+    return bookWritten.thenCompose(done -> {
+      if (book.day() == null) {
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      CompletionStage<Done> now = session.executeWrite(
+          "INSERT INTO " + ks + ".report_customers (tenant, customer_id, currency, day, totals) VALUES (?, ?, ?, ?, ?)",
+          tenantId, customerId, totals.currency(), book.day(), totalsJson);
+      CompletionStage<Done> ofDay = session.executeWrite(
+          "INSERT INTO " + ks + ".report_customer_days (tenant, customer_id, day, totals) VALUES (?, ?, ?, ?)",
+          tenantId, customerId, book.day(), totalsJson);
+      CompletionStage<Done> flows = session.executeWrite(
+          "INSERT INTO " + ks + ".report_days (tenant, month, day, customer_id, currency, flows) VALUES (?, ?, ?, ?, ?, ?)",
+          tenantId, month(book.day()), book.day(), customerId, totals.currency(), write(book.today()));
+      return now.thenCombine(ofDay, (a, b) -> a).thenCombine(flows, (a, b) -> Done.getInstance());
+    });
+  }
+
+  @Override
+  public CompletionStage<List<CustomerTotals>> customers(String tenantId) {
+    return session.selectAll("SELECT customer_id, day, totals FROM " + ks + ".report_customers WHERE tenant = ?", tenantId)
+        .thenApply(rows -> rows.stream()
+            .map(r -> new CustomerTotals(r.getString("customer_id"), r.getLocalDate("day"), read(r.getString("totals"), Totals.class)))
+            .toList());
+  }
+
+  @Override
+  public CompletionStage<Optional<CustomerTotals>> asOf(String tenantId, String customerId, LocalDate day) {
+    return session.selectOne(
+            "SELECT day, totals FROM " + ks + ".report_customer_days WHERE tenant = ? AND customer_id = ? AND day <= ? LIMIT 1",
+            tenantId, customerId, day)
+        .thenApply(row -> row.map(r -> new CustomerTotals(customerId, r.getLocalDate("day"), read(r.getString("totals"), Totals.class))));
+  }
+
+  @Override
+  public CompletionStage<List<DayFlows>> days(String tenantId, LocalDate from, LocalDate to) {
+    List<CompletableFuture<List<DayFlows>>> months = new ArrayList<>();
+    for (YearMonth m = YearMonth.from(from); !m.isAfter(YearMonth.from(to)); m = m.plusMonths(1)) {
+      months.add(session.selectAll(
+              "SELECT day, customer_id, flows FROM " + ks + ".report_days WHERE tenant = ? AND month = ? AND day >= ? AND day <= ?",
+              tenantId, m.toString(), from, to)
+          .thenApply(rows -> rows.stream()
+              .map(r -> new DayFlows(r.getLocalDate("day"), r.getString("customer_id"), read(r.getString("flows"), Totals.class)))
+              .toList())
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(months.toArray(CompletableFuture[]::new)).thenApply(all -> {
+      List<DayFlows> out = new ArrayList<>();
+      months.forEach(m -> out.addAll(m.join()));
+      return out;
+    });
+  }
+
+  @Override
+  public CompletionStage<Done> saveLag(Lag lag) {
+    return session.executeWrite("INSERT INTO " + ks + ".report_lag (projection, instance, event_at, handled_at, lag_ms, p99_ms, events) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL 86400", lag.projection(), lag.instance(), lag.eventAt(), lag.handledAt(), lag.lagMillis(),
+        lag.p99Millis(), lag.events());
+  }
+
+  @Override
+  public CompletionStage<List<Lag>> lags() {
+    return session.selectAll("SELECT projection, instance, event_at, handled_at, lag_ms, p99_ms, events FROM " + ks + ".report_lag")
+        .thenApply(rows -> rows.stream().map(r -> new Lag(r.getString("projection"), r.getString("instance"), r.getInstant("event_at"),
+            r.getInstant("handled_at"), r.getLong("lag_ms"), r.getLong("p99_ms"), r.getLong("events"))).toList());
+  }
+
+  @Override
+  public CompletionStage<Done> deleteTenant(String tenantId) {
+    return customers(tenantId).thenCompose(customers -> {
+      List<CompletableFuture<Optional<Row>>> firstDays = customers.stream()
+          .map(c -> session.selectOne("SELECT day FROM " + ks + ".report_customer_days WHERE tenant = ? AND customer_id = ? "
+              + "ORDER BY day ASC LIMIT 1", tenantId, c.customerId()).toCompletableFuture())
+          .toList();
+      return CompletableFuture.allOf(firstDays.toArray(CompletableFuture[]::new)).thenCompose(found -> {
+        List<CompletableFuture<?>> deletes = new ArrayList<>();
+        YearMonth first = null;
+        YearMonth last = null;
+        for (int i = 0; i < customers.size(); i++) {
+          CustomerTotals c = customers.get(i);
+          deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_books WHERE tenant = ? AND customer_id = ?", tenantId,
+              c.customerId()).toCompletableFuture());
+          deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_customer_days WHERE tenant = ? AND customer_id = ?", tenantId,
+              c.customerId()).toCompletableFuture());
+          YearMonth since = YearMonth.from(firstDays.get(i).join().map(r -> r.getLocalDate("day")).orElse(c.day()));
+          first = first == null || since.isBefore(first) ? since : first;
+          last = last == null || YearMonth.from(c.day()).isAfter(last) ? YearMonth.from(c.day()) : last;
+        }
+        for (YearMonth m = first; m != null && !m.isAfter(last); m = m.plusMonths(1)) {
+          deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_days WHERE tenant = ? AND month = ?", tenantId, m.toString())
+              .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
+      });
+    }).thenCompose(all -> session.executeWrite("DELETE FROM " + ks + ".report_customers WHERE tenant = ?", tenantId));
+  }
+
+  static String month(LocalDate day) {
+    return YearMonth.from(day).toString();
+  }
+
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  static <T> T read(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.o2c.reports;
+
+import dev.o2c.account.CustomerAccount;
+import dev.o2c.infra.EntityIds;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.javadsl.Handler;
+
+/**
+ * Keeps the customers' report books from their accounts' events, a group at a time (what queued
+ * while the last group was written): each customer's events of the group are applied to its book
+ * together, one read and one write per customer whatever their number. At least once: a book
+ * applies an event once by its sequence number, so a group delivered again changes nothing.
+ */
+public final class LedgerReportProjection extends Handler<List<EventEnvelope<CustomerAccount.Event>>> {
+
+  public static final String NAME = "reports-ledger";
+
+  private final ReportStore store;
+  private final String instance;
+  private final Clock clock;
+  private final LagWindow window = new LagWindow(60_000);
+
+  public LedgerReportProjection(ReportStore store, String instance, Clock clock) {
+    this.store = store;
+    this.instance = instance;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletionStage<Done> process(List<EventEnvelope<CustomerAccount.Event>> envelopes) {
+    Map<String, List<EventEnvelope<CustomerAccount.Event>>> byAccount = new LinkedHashMap<>();
+    for (EventEnvelope<CustomerAccount.Event> envelope : envelopes) {
+      byAccount.computeIfAbsent(envelope.persistenceId(), id -> new ArrayList<>()).add(envelope);
+    }
+    List<CompletableFuture<Done>> customers = new ArrayList<>();
+    for (var entry : byAccount.entrySet()) {
+      customers.add(customer(entry.getKey(), entry.getValue()).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(customers.toArray(CompletableFuture[]::new)).thenCompose(all -> lag(envelopes));
+  }
+
+  private CompletionStage<Done> customer(String persistenceId, List<EventEnvelope<CustomerAccount.Event>> events) {
+    String entityId = PersistenceId.extractEntityId(persistenceId);
+    String tenantId = EntityIds.tenantOf(entityId);
+    String customerId = EntityIds.idOf(entityId);
+    Set<String> touched = new LinkedHashSet<>();
+    events.forEach(e -> touched.addAll(Book.invoicesTouched(e.event())));
+    return store.load(tenantId, customerId, touched).thenCompose(book -> {
+      for (EventEnvelope<CustomerAccount.Event> e : events) {
+        book.apply(e.sequenceNr(), e.event(), LocalDate.ofInstant(e.event().at(), ZoneOffset.UTC));
+      }
+      // Stored even when every event was applied before: a crash may have come between the book's
+      // write and its totals' (they are rewritten from the book, the same rows).
+      return store.save(tenantId, customerId, book);
+    });
+  }
+
+  private CompletionStage<Done> lag(List<EventEnvelope<CustomerAccount.Event>> envelopes) {
+    long now = clock.millis();
+    long last = 0;
+    for (EventEnvelope<CustomerAccount.Event> e : envelopes) {
+      window.add(now, Math.max(0, now - e.timestamp()));
+      last = Math.max(last, e.timestamp());
+    }
+    return store.saveLag(new ReportStore.Lag(NAME, instance, Instant.ofEpochMilli(last), Instant.ofEpochMilli(now), Math.max(0, now - last),
+        window.p99(), window.size()));
+  }
+}
