@@ -45,7 +45,10 @@ import dev.o2c.payment.PaymentStore;
 import dev.o2c.payment.PaymentsProjection;
 import dev.o2c.payment.PaymentSettings;
 import dev.o2c.reporting.AlertStore;
+import dev.o2c.reports.InMemoryOrderReportStore;
 import dev.o2c.reports.InMemoryReportStore;
+import dev.o2c.reports.OrderReportProjection;
+import dev.o2c.reports.OrderReportStore;
 import dev.o2c.reports.LedgerReportProjection;
 import dev.o2c.reports.ReportRebuild;
 import dev.o2c.reports.ReportSettings;
@@ -72,11 +75,11 @@ public final class Contexts {
   /** Where the read models and the dunning schedule are kept. */
   public record Stores(
       AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments, AccountArchive archive,
-      ReportStore reports) {
+      ReportStore reports, OrderReportStore orderReports) {
 
     /** With the account archive and the reports in memory (tests without Cassandra). */
     public Stores(AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments) {
-      this(alerts, invoices, dunning, payments, AccountArchive.inMemory(), new InMemoryReportStore());
+      this(alerts, invoices, dunning, payments, AccountArchive.inMemory(), new InMemoryReportStore(), new InMemoryOrderReportStore());
     }
   }
 
@@ -129,8 +132,11 @@ public final class Contexts {
           () -> new PaymentsProjection(system, stores.payments(), http.askTimeout()));
       TaggedProjections.<CustomerAccount.Event>startGrouped(system, LedgerReportProjection.NAME, "account", reportSettings.tagBuckets(),
           reportSettings.groupSize(), reportSettings.groupWithin(),
-          tag -> new LedgerReportProjection(stores.reports(), tag, java.time.Clock.systemUTC()));
-      rebuild = Optional.of(new ReportRebuild(system, stores.reports(), reportSettings.tagBuckets()));
+          tag -> new LedgerReportProjection(stores.reports(), stores.orderReports(), tag, java.time.Clock.systemUTC()));
+      TaggedProjections.<Order.Event>startGrouped(system, OrderReportProjection.NAME, "order", orderSettings.tagBuckets(),
+          reportSettings.groupSize(), reportSettings.groupWithin(),
+          tag -> new OrderReportProjection(stores.orderReports(), stores.reports(), tag, java.time.Clock.systemUTC()));
+      rebuild = Optional.of(new ReportRebuild(system, stores.reports(), reportSettings.tagBuckets(), orderSettings.tagBuckets()));
       dunning = Optional.of(ClusterSingleton.get(system).init(SingletonActor.of(
           DunningRunner.create(stores.dunning(), clock, invoicing, ledger), "dunning-runner")));
     }
@@ -142,7 +148,7 @@ public final class Contexts {
             new BatchIntake(http, new PaymentBatch(paymentService, payments, clock)), keys),
         new AlertRoutes(http, stores.alerts(), clock),
         new AdminRoutes(http, clock, dunning),
-        new ReportRoutes(http, new Reports(stores.reports(), clock, reportSettings), rebuild),
+        new ReportRoutes(http, new Reports(stores.reports(), stores.orderReports(), clock, reportSettings), rebuild),
         new OpenApiRoutes(http)));
     if (config.getBoolean("o2c.benchmark.echo-route")) {
       routes.add(new EchoRoutes(http));

@@ -13,6 +13,7 @@ import dev.o2c.invoice.CassandraInvoiceStore;
 import dev.o2c.account.CassandraAccountArchive;
 import dev.o2c.payment.CassandraPaymentStore;
 import dev.o2c.reporting.CassandraAlertStore;
+import dev.o2c.reports.CassandraOrderReportStore;
 import dev.o2c.reports.CassandraReportStore;
 import dev.o2c.infra.cassandra.CassandraSchema;
 import dev.o2c.infra.cassandra.CassandraSettings;
@@ -104,7 +105,8 @@ public final class O2cServer {
           new CassandraDunningSchedule(session, cassandra.keyspace()),
           new CassandraPaymentStore(session, cassandra.keyspace()),
           new CassandraAccountArchive(system, session, cassandra.keyspace()),
-          new CassandraReportStore(session, cassandra.keyspace()));
+          new CassandraReportStore(session, cassandra.keyspace()),
+          new CassandraOrderReportStore(session, cassandra.keyspace()));
       List<TenantRoutes> contexts = Contexts.start(system, config, http, clock, stores, config.getBoolean("o2c.projections.enabled"));
       ApiGateway gateway = new ApiGateway(http, apiKeys, new HealthRoutes(http, readiness), contexts);
 

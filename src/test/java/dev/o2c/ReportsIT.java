@@ -179,11 +179,13 @@ class ReportsIT {
   @Test
   void the_lag_of_each_projection_instance_is_shown() {
     agingNow();
-    JsonNode lag = await("/v1/reports/lag", r -> r.get("projections").size() > 0);
-    JsonNode first = lag.get("projections").get(0);
-    assertEquals("reports-ledger", first.get("projection").asText());
-    assertTrue(first.get("instance").asText().startsWith("account-"), first.toString());
-    assertTrue(first.get("lagMillis").asLong() >= 0 && first.has("p99Millis"), first.toString());
+    JsonNode lag = await("/v1/reports/lag", r -> ids(r, "projections", "projection").containsAll(List.of("reports-ledger", "reports-orders")));
+    for (JsonNode instance : lag.get("projections")) {
+      String prefix = instance.get("projection").asText().equals("reports-ledger") ? "account-" : "order-";
+      assertTrue(instance.get("instance").asText().startsWith(prefix), instance.toString());
+      assertTrue(instance.get("lagMillis").asLong() >= 0 && instance.get("p99Millis").asLong() >= 0 && instance.get("events").asLong() > 0,
+          instance.toString());
+    }
   }
 
   @Test
@@ -199,10 +201,82 @@ class ReportsIT {
 
     Http.Response rebuild = server.postJson("/v1/admin/reports/rebuild", "", null);
     assertEquals(202, rebuild.status(), rebuild.body());
-    assertEquals(4, rebuild.json().get("rebuilding").size());
+    assertEquals(8, rebuild.json().get("rebuilding").size());
     await("/v1/reports/ar-aging", r -> r.equals(aging));
     await("/v1/reports/customer-value", r -> r.equals(value));
     assertEquals(past, server.get("/v1/reports/ar-aging?asOf=" + t0).json());
+  }
+
+  private static List<String> ids(JsonNode list, String field, String id) {
+    return java.util.stream.StreamSupport.stream(list.get(field).spliterator(), false).map(n -> n.get(id).asText()).toList();
+  }
+
+  @Test
+  void the_tenants_orders_newest_first_filtered_and_a_page_at_a_time() {
+    JsonNode all = await("/v1/orders", r -> r.get("orders").size() == 4);
+    List<String> customers = ids(all, "orders", "customerId");
+    assertEquals(List.of("rc", "rb", "ra", "ra"), customers, "newest first: " + all);
+    assertEquals("VERIFIED", all.get("orders").get(0).get("status").asText());
+    assertEquals(2, server.get("/v1/orders?customerId=ra").json().get("orders").size());
+    assertEquals(0, server.get("/v1/orders?status=SHIPPED").json().get("orders").size());
+    JsonNode first = server.get("/v1/orders?limit=3").json();
+    assertEquals(3, first.get("orders").size());
+    String token = first.get("nextPageToken").asText();
+    JsonNode second = server.get("/v1/orders?limit=3&pageToken=" + token).json();
+    assertEquals(List.of(ids(all, "orders", "orderId").get(3)), ids(second, "orders", "orderId"));
+    assertTrue(!second.has("nextPageToken"), "the last page: " + second);
+    for (String bad : List.of("pageToken=nope", "status=LOST", "limit=0", "from=2026-12-10&to=2026-12-01")) {
+      Http.Response r = server.get("/v1/orders?" + bad);
+      assertEquals(400, r.status(), bad + ": " + r.body());
+    }
+  }
+
+  @Test
+  void the_tenants_invoices_open_overdue_and_by_customer() {
+    JsonNode all = await("/v1/invoices", r -> r.get("invoices").size() == 4);
+    assertEquals(3, server.get("/v1/invoices?status=OPEN").json().get("invoices").size());
+    JsonNode overdue = server.get("/v1/invoices?overdue=true").json();
+    // ra's 59.50 and rc's 11.90 were due T0 + 14; rb's is due T0 + 30; ra's first is paid.
+    assertEquals(java.util.Set.of("59.50", "11.90"), java.util.Set.copyOf(ids(overdue, "invoices", "balance")));
+    assertEquals(List.of("rb"), ids(server.get("/v1/invoices?customerId=rb").json(), "invoices", "customerId"));
+    assertEquals(1, server.get("/v1/invoices?status=PAID").json().get("invoices").size());
+    assertEquals(400, server.get("/v1/invoices?status=LATE").status());
+    assertEquals(400, server.get("/v1/invoices?dunningLevel=ANGRY").status());
+    // By its number, still the one invoice.
+    String number = all.get("invoices").get(0).get("invoiceNumber").asText();
+    assertEquals(number, server.get("/v1/invoices?number=" + number).json().get("invoiceNumber").asText());
+  }
+
+  @Test
+  void sales_cycle_times_and_automation_of_the_data_set() {
+    await("/v1/orders", r -> r.get("orders").size() == 4);
+    JsonNode sales = currency(server.get("/v1/reports/sales?from=" + t0 + "&to=" + t0 + "&group=customer&currency=EUR").json(), "EUR");
+    assertEquals(3, sales.get("orders").asInt());
+    assertEquals("350.00", sales.get("net").asText());
+    assertEquals("66.50", sales.get("tax").asText());
+    assertEquals("416.50", sales.get("gross").asText());
+    JsonNode ra = sales.get("rows").get(0);
+    assertEquals(List.of(t0.toString(), "ra", "2", "2", "150.00", "28.50", "178.50"), List.of(ra.get("period").asText(), ra.get("group").asText(),
+        ra.get("orders").asText(), ra.get("units").asText(), ra.get("net").asText(), ra.get("tax").asText(), ra.get("gross").asText()));
+
+    // ra's first order is paid (its payment status reaches the order behind the payment's answer).
+    JsonNode cycle = await("/v1/reports/cycle-time?from=" + t0 + "&to=" + t0 + "&currency=EUR",
+        r -> r.get("period").get("stages").get(0).get("count").asInt() == 1);
+    assertEquals(3, cycle.get("period").get("orders").asInt());
+    JsonNode verified = cycle.get("period").get("stages").get(1);
+    assertEquals("placedToVerified", verified.get("stage").asText());
+    assertEquals(3, verified.get("count").asInt());
+    assertEquals(0, verified.get("p50Millis").asLong(), "verified when placed");
+    assertEquals(t0.minusDays(1).toString(), cycle.get("previous").get("to").asText());
+    assertEquals(0, cycle.get("previous").get("orders").asInt());
+
+    JsonNode automation = server.get("/v1/reports/automation?from=" + t0 + "&to=" + t0 + "&currency=EUR").json().get("period");
+    assertEquals(1, automation.get("paidOrders").asInt());
+    assertEquals("1.0000", automation.get("straightThroughRate").asText());
+    JsonNode cash = automation.get("cash").get(0);
+    assertEquals("119.00", cash.get("applied").asText());
+    assertEquals("1.0000", cash.get("rate").asText());
+    assertEquals("119.00", cash.get("byRule").get("EXACT_AMOUNT").asText());
   }
 
   @Test

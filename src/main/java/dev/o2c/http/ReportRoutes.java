@@ -70,9 +70,102 @@ public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
               int top = q.number("top", 20, 1, 1000);
               return report(q, reports.customerValue(caller.tenantId(), top, q.filter()), dev.o2c.reports.CustomerValue.Report::csv);
             })),
+            path("sales", () -> query(q -> {
+              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today());
+              dev.o2c.reports.Sales.By by = q.choice("by", dev.o2c.reports.Sales.By.DAY, dev.o2c.reports.Sales.By.values());
+              dev.o2c.reports.Sales.Group group = q.choice("group", dev.o2c.reports.Sales.Group.CHANNEL, dev.o2c.reports.Sales.Group.values());
+              return report(q, reports.sales(caller.tenantId(), period[0], period[1], by, group, q.filter()),
+                  dev.o2c.reports.Sales.Report::csv);
+            })),
+            path("cycle-time", () -> query(q -> {
+              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today());
+              String compare = q.params().getOrDefault("compareTo", "previous");
+              if (!compare.equals("previous") && !compare.equals("none")) {
+                throw Query.invalid("compareTo", "must be previous or none");
+              }
+              return report(q, reports.cycleTime(caller.tenantId(), period[0], period[1], compare.equals("previous"), q.filter()),
+                  dev.o2c.reports.CycleTime.Report::csv);
+            })),
+            path("automation", () -> query(q -> {
+              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today());
+              return report(q, reports.automation(caller.tenantId(), period[0], period[1], q.filter()), dev.o2c.reports.Automation.Report::csv);
+            })),
             path("lag", () -> onSuccess(() -> reports.lags(), lags -> complete(json(200, Map.of("projections", lags))))))))),
+        path("orders", () -> get(() -> authorized(caller, Role.READ, actor -> query(q -> orders(caller, q))))),
+        // GET /v1/invoices?number=... is InvoiceRoutes' (one invoice by its number); without a number, the list.
+        path("invoices", () -> get(() -> parameterOptional("number", number -> number.isPresent() ? reject()
+            : authorized(caller, Role.READ, actor -> query(q -> invoices(caller, q)))))),
         pathPrefix("admin", () -> path(PathMatchers.segment("reports").slash("rebuild"), () -> post(() -> authorized(caller, Role.ADMIN,
             actor -> rebuild(caller))))));
+  }
+
+  /** {@code GET /v1/orders}: the tenant's orders, newest first, filtered, a page at a time. */
+  private Route orders(Caller caller, Query q) {
+    LocalDate to = q.date("to").orElse(reports.today());
+    LocalDate from = q.date("from").orElse(to.minusDays(MAX_DAYS - 1));
+    if (to.isBefore(from)) {
+      throw Query.invalid("to", "must not be before from (" + from + ")");
+    }
+    String status = q.params().get("status");
+    if (status != null && java.util.Arrays.stream(dev.o2c.order.OrderStatus.values()).noneMatch(v -> v.name().equals(status))) {
+      throw Query.invalid("status", "must be one of " + java.util.Arrays.toString(dev.o2c.order.OrderStatus.values()));
+    }
+    var query = new dev.o2c.reports.OrderReportStore.Query(status, q.params().get("customerId"), q.params().get("channel"),
+        q.params().get("holdReason"), q.params().get("reviewQueue"), dev.o2c.reports.Reports.start(from), dev.o2c.reports.Reports.end(to));
+    int limit = q.number("limit", 50, 1, 500);
+    String token = q.params().get("pageToken");
+    if (token != null && (token.isEmpty() || token.length() > 300)) {
+      throw Query.invalid("pageToken", "is not a page token of this list");
+    }
+    return onSuccess(() -> {
+      try {
+        return reports.orders(caller.tenantId(), query, token, limit);
+      } catch (IllegalArgumentException e) {
+        throw Query.invalid("pageToken", "is not a page token of this list");
+      }
+    }, page -> {
+      Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("orders", page.orders());
+      body.put("nextPageToken", page.next());
+      return complete(json(200, body));
+    });
+  }
+
+  /** {@code GET /v1/invoices}: the tenant's invoices, newest first, filtered, a page at a time. */
+  private Route invoices(Caller caller, Query q) {
+    LocalDate to = q.date("to").orElse(reports.today());
+    LocalDate from = q.date("from").orElse(to.minusDays(MAX_DAYS - 1));
+    if (to.isBefore(from)) {
+      throw Query.invalid("to", "must not be before from (" + from + ")");
+    }
+    String status = q.params().get("status");
+    List<String> statuses = List.of("OPEN", "ISSUED", "PARTIALLY_PAID", "PAID", "VOID");
+    if (status != null && !statuses.contains(status)) {
+      throw Query.invalid("status", "must be one of " + statuses);
+    }
+    String level = q.params().get("dunningLevel");
+    if (level != null && java.util.Arrays.stream(dev.o2c.invoice.DunningLevel.values()).noneMatch(v -> v.name().equals(level))) {
+      throw Query.invalid("dunningLevel", "must be one of " + java.util.Arrays.toString(dev.o2c.invoice.DunningLevel.values()));
+    }
+    String overdue = q.params().getOrDefault("overdue", "false");
+    if (!overdue.equals("true") && !overdue.equals("false")) {
+      throw Query.invalid("overdue", "must be true or false");
+    }
+    var query = new dev.o2c.reports.InvoiceRow.Query(status, q.params().get("customerId"), overdue.equals("true"), level, reports.today());
+    int limit = q.number("limit", 50, 1, 500);
+    String token = q.params().get("pageToken");
+    return onSuccess(() -> {
+      try {
+        return reports.invoices(caller.tenantId(), query, from, to, token, limit);
+      } catch (IllegalArgumentException e) {
+        throw Query.invalid("pageToken", "is not a page token of this list");
+      }
+    }, page -> {
+      Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("invoices", page.invoices());
+      body.put("nextPageToken", page.next());
+      return complete(json(200, body));
+    });
   }
 
   private Route rebuild(Caller caller) {
@@ -184,7 +277,7 @@ public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
       throw invalid(name, "must be a whole number from " + min + " to " + max);
     }
 
-    private static ValidationException invalid(String name, String message) {
+    static ValidationException invalid(String name, String message) {
       return new ValidationException("A query parameter is not valid.", List.of(new FieldError(name, message)));
     }
   }

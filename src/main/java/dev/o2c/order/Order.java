@@ -41,7 +41,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *
  * <p>While a placement or a change is being decided, a duplicate request gets 409 and other
  * changes wait (they are stashed), so the order never acts on a state it is about to leave.
- * Order events are not tagged: no projection reads them.
+ * Order events are tagged for the order reports (dev.o2c.reports.OrderReportProjection).
  */
 public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.Command, Order.Event, OrderState> {
 
@@ -148,6 +148,7 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
   private final ActorContext<Command> context;
   private final Dependencies deps;
   private Pending pending;
+  private final String tag;
 
   public static Behavior<Command> create(String entityId, Dependencies deps) {
     return Behaviors.setup(context -> new Order(entityId, context, deps));
@@ -161,12 +162,13 @@ public final class Order extends EventSourcedBehaviorWithEnforcedReplies<Order.C
     this.orderId = EntityIds.idOf(entityId);
     this.context = context;
     this.deps = deps;
+    this.tag = deps.settings().tag(entityId);
   }
 
-  /** Nothing reads its events by tag: journaled without tag writing where the journal is Cassandra's. */
+  /** Every event is tagged ("order-0" .. "order-(n-1)"): the order reports read them. */
   @Override
-  public String journalPluginId() {
-    return deps.settings().journalPluginId();
+  public Set<String> tagsFor(Event event) {
+    return Set.of(tag);
   }
 
   @Override

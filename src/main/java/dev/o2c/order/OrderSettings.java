@@ -14,15 +14,7 @@ public record OrderSettings(
     Duration customerAskTimeout,
     int batchMaxOrders,
     int batchParallelism,
-    Map<String, AutomationRules> rulesByTenant,
-    String journalPluginId) {
-
-  /** Settings journaling orders through the configured journal. */
-  public OrderSettings(
-      int maxLines, int tagBuckets, int snapshotEvery, Duration customerAskTimeout, int batchMaxOrders, int batchParallelism,
-      Map<String, AutomationRules> rulesByTenant) {
-    this(maxLines, tagBuckets, snapshotEvery, customerAskTimeout, batchMaxOrders, batchParallelism, rulesByTenant, "");
-  }
+    Map<String, AutomationRules> rulesByTenant) {
 
   public static OrderSettings fromConfig(Config config) {
     Config c = config.getConfig("o2c.orders");
@@ -43,8 +35,7 @@ public record OrderSettings(
         c.getDuration("customer-ask-timeout"),
         c.getInt("batch.max-orders"),
         c.getInt("batch.parallelism"),
-        Map.copyOf(rules),
-        dev.o2c.infra.Journals.untagged(config));
+        Map.copyOf(rules));
   }
 
   public AutomationRules rules(String tenantId) {

@@ -26,14 +26,32 @@ import java.util.Set;
  */
 public final class Book {
 
-  /** An invoice as the reports need it. {@code daysToPay}: set once cash settled it. */
+  /**
+   * An invoice as the reports need it. {@code daysToPay}: set once cash settled it;
+   * {@code dunningLevel}: its last dunning step (NONE once settled, as on the account).
+   */
   public record Invoice(
       String invoiceId, String invoiceNumber, String orderId, String currency, LocalDate issuedOn, LocalDate dueOn, BigDecimal total,
-      BigDecimal paid, BigDecimal credited, BigDecimal writtenOff, boolean voided, LocalDate settledOn, Long daysToPay) {
+      BigDecimal paid, BigDecimal credited, BigDecimal writtenOff, boolean voided, LocalDate settledOn, Long daysToPay, String dunningLevel) {
 
     /** What is owed on it (nothing when void). */
     public BigDecimal balance() {
       return voided ? BigDecimal.ZERO : total.subtract(paid).subtract(credited).subtract(writtenOff);
+    }
+
+    /** ISSUED, PARTIALLY_PAID, PAID or VOID, as the account says it. */
+    public String status() {
+      if (voided) {
+        return "VOID";
+      }
+      BigDecimal balance = balance();
+      return balance.signum() == 0 ? "PAID" : balance.compareTo(total) < 0 ? "PARTIALLY_PAID" : "ISSUED";
+    }
+
+    Invoice with(BigDecimal paid, BigDecimal credited, BigDecimal writtenOff, boolean voided, LocalDate settledOn, Long daysToPay,
+        String dunningLevel) {
+      return new Invoice(invoiceId, invoiceNumber, orderId, currency, issuedOn, dueOn, total, paid, credited, writtenOff, voided, settledOn,
+          daysToPay, dunningLevel);
     }
   }
 
@@ -63,6 +81,8 @@ public final class Book {
     Set<String> ids = new LinkedHashSet<>();
     if (event instanceof CustomerAccount.InvoiceVoided e) {
       ids.add(e.invoiceId());
+    } else if (event instanceof CustomerAccount.DunningLevelRaised e) {
+      ids.add(e.invoiceId());
     }
     InvoiceAdjustments.of(event).forEach(a -> ids.add(a.invoiceId()));
     return ids;
@@ -86,6 +106,12 @@ public final class Book {
       issued(e);
     } else if (event instanceof CustomerAccount.InvoiceVoided e) {
       voided(e);
+    } else if (event instanceof CustomerAccount.DunningLevelRaised e) {
+      Invoice before = invoices.get(e.invoiceId());
+      if (before != null && before.balance().signum() > 0) {
+        put(before.with(before.paid(), before.credited(), before.writtenOff(), before.voided(), before.settledOn(), before.daysToPay(),
+            e.level().name()));
+      }
     } else {
       flows(event);
       for (InvoiceAdjustments.Adjustment a : InvoiceAdjustments.of(event)) {
@@ -102,7 +128,7 @@ public final class Book {
     }
     BigDecimal zero = e.total().subtract(e.total());
     Invoice invoice = new Invoice(e.invoiceId(), e.invoiceNumber(), e.orderId(), e.currency(), e.issuedOn(), e.dueOn(), e.total(), zero,
-        zero, zero, false, null, null);
+        zero, zero, false, null, null, "NONE");
     put(invoice);
     totals.currency = e.currency();
     totals.invoiced = totals.invoiced.add(e.total());
@@ -123,8 +149,7 @@ public final class Book {
     }
     open(before, before.balance().negate());
     totals.voided = totals.voided.add(before.total());
-    put(new Invoice(before.invoiceId(), before.invoiceNumber(), before.orderId(), before.currency(), before.issuedOn(), before.dueOn(),
-        before.total(), before.paid(), before.credited(), before.writtenOff(), true, day, before.daysToPay()));
+    put(before.with(before.paid(), before.credited(), before.writtenOff(), true, day, before.daysToPay(), before.dunningLevel()));
   }
 
   /** Cash and credit flows of an event (its effect on balances comes from its adjustments). */
@@ -178,9 +203,8 @@ public final class Book {
     if (before == null || before.voided()) {
       return; // the account does not move a void or unknown invoice either
     }
-    Invoice after = new Invoice(before.invoiceId(), before.invoiceNumber(), before.orderId(), before.currency(), before.issuedOn(),
-        before.dueOn(), before.total(), before.paid().add(a.paid()), before.credited().add(a.credited()),
-        before.writtenOff().add(a.writtenOff()), false, before.settledOn(), before.daysToPay());
+    Invoice after = before.with(before.paid().add(a.paid()), before.credited().add(a.credited()), before.writtenOff().add(a.writtenOff()),
+        false, before.settledOn(), before.daysToPay(), before.dunningLevel());
     open(before, after.balance().subtract(before.balance()));
     if (before.balance().signum() > 0 && after.balance().signum() == 0) {
       Long days = null;
@@ -201,8 +225,8 @@ public final class Book {
   }
 
   private static Invoice settled(Invoice i, LocalDate on, Long days) {
-    return new Invoice(i.invoiceId(), i.invoiceNumber(), i.orderId(), i.currency(), i.issuedOn(), i.dueOn(), i.total(), i.paid(),
-        i.credited(), i.writtenOff(), i.voided(), on, days);
+    // Settled: no dunning level any more (the account clears it too).
+    return i.with(i.paid(), i.credited(), i.writtenOff(), i.voided(), on, days, on != null ? "NONE" : i.dunningLevel());
   }
 
   private void open(Invoice invoice, BigDecimal change) {

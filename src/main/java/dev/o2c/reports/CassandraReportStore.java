@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -97,7 +98,16 @@ public final class CassandraReportStore implements ReportStore {
       CompletionStage<Done> flows = session.executeWrite(
           "INSERT INTO " + ks + ".report_days (tenant, month, day, customer_id, currency, flows) VALUES (?, ?, ?, ?, ?, ?)",
           tenantId, month(book.day()), book.day(), customerId, totals.currency(), write(book.today()));
-      return now.thenCombine(ofDay, (a, b) -> a).thenCombine(flows, (a, b) -> Done.getInstance());
+      List<CompletableFuture<Done>> invoices = new ArrayList<>();
+      for (Book.Invoice i : book.changedInvoices()) {
+        InvoiceRow r = InvoiceRow.of(customerId, i);
+        invoices.add(session.executeWrite("INSERT INTO " + ks + ".report_invoices (tenant, month, issued_on, invoice_id, invoice_number, "
+            + "customer_id, order_id, currency, total, balance, status, due_on, dunning_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            tenantId, month(r.issuedOn()), r.issuedOn(), r.invoiceId(), r.invoiceNumber(), customerId, r.orderId(), r.currency(), r.total(),
+            r.balance(), r.status(), r.dueOn(), r.dunningLevel()).toCompletableFuture());
+      }
+      return now.thenCombine(ofDay, (a, b) -> a).thenCombine(flows, (a, b) -> a)
+          .thenCompose(x -> CompletableFuture.allOf(invoices.toArray(CompletableFuture[]::new))).thenApply(x -> Done.getInstance());
     });
   }
 
@@ -151,6 +161,26 @@ public final class CassandraReportStore implements ReportStore {
   }
 
   @Override
+  public CompletionStage<InvoiceRow.Page> invoices(String tenantId, InvoiceRow.Query query, LocalDate from, LocalDate to, String pageToken,
+      int limit, int maxScan) {
+    Instant start = from.atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
+    OrderCursor cursor = pageToken == null ? OrderCursor.before(to.atStartOfDay().toInstant(java.time.ZoneOffset.UTC)) : OrderCursor.open(pageToken);
+    MonthScan<InvoiceRow> scan = new MonthScan<>((month, lower, upper, chunk) -> session.selectAll("SELECT issued_on, invoice_id, "
+        + "invoice_number, customer_id, order_id, currency, total, balance, status, due_on, dunning_level FROM " + ks + ".report_invoices "
+        + "WHERE tenant = ? AND month = ? AND issued_on <= ? AND issued_on >= ? LIMIT ?", tenantId, month, day(upper), day(lower), chunk)
+        .thenApply(rows -> rows.stream().map(r -> new InvoiceRow(r.getString("invoice_id"), r.getString("invoice_number"),
+            r.getString("customer_id"), r.getString("order_id"), r.getString("currency"), r.getBigDecimal("total"), r.getBigDecimal("balance"),
+            r.getString("status"), r.getLocalDate("issued_on"), r.getLocalDate("due_on"), r.getString("dunning_level"))).toList()),
+        InvoiceRow::issuedAt, InvoiceRow::invoiceId);
+    return scan.scan(cursor, start, query::matches, limit, maxScan)
+        .thenApply(r -> new InvoiceRow.Page(r.rows(), r.next() == null ? null : r.next().token()));
+  }
+
+  private static LocalDate day(Instant at) {
+    return LocalDate.ofInstant(at, java.time.ZoneOffset.UTC);
+  }
+
+  @Override
   public CompletionStage<Done> deleteTenant(String tenantId) {
     return customers(tenantId).thenCompose(customers -> {
       List<CompletableFuture<Optional<Row>>> firstDays = customers.stream()
@@ -173,6 +203,8 @@ public final class CassandraReportStore implements ReportStore {
         }
         for (YearMonth m = first; m != null && !m.isAfter(last); m = m.plusMonths(1)) {
           deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_days WHERE tenant = ? AND month = ?", tenantId, m.toString())
+              .toCompletableFuture());
+          deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_invoices WHERE tenant = ? AND month = ?", tenantId, m.toString())
               .toCompletableFuture());
         }
         return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));

@@ -91,6 +91,35 @@ public final class InMemoryReportStore implements ReportStore {
   }
 
   @Override
+  public synchronized CompletionStage<InvoiceRow.Page> invoices(String tenantId, InvoiceRow.Query query, LocalDate from, LocalDate to,
+      String pageToken, int limit, int maxScan) {
+    OrderCursor at = pageToken == null ? OrderCursor.before(to.atStartOfDay().toInstant(java.time.ZoneOffset.UTC)) : OrderCursor.open(pageToken);
+    List<InvoiceRow> all = new ArrayList<>();
+    books.forEach((k, s) -> {
+      String[] parts = k.split("\u0000");
+      if (parts[0].equals(tenantId)) {
+        s.invoices().values().forEach(i -> all.add(InvoiceRow.of(parts[1], i)));
+      }
+    });
+    all.sort(Comparator.comparing(InvoiceRow::issuedOn).reversed().thenComparing(InvoiceRow::invoiceId));
+    List<InvoiceRow> found = new ArrayList<>();
+    int scanned = 0;
+    for (InvoiceRow r : all) {
+      if (!at.isAfter(r.issuedAt(), r.invoiceId()) || r.issuedOn().isBefore(from)) {
+        continue;
+      }
+      scanned++;
+      if (query.matches(r)) {
+        found.add(r);
+      }
+      if (found.size() >= limit || scanned >= maxScan) {
+        return CompletableFuture.completedFuture(new InvoiceRow.Page(found, new OrderCursor(r.issuedAt(), r.invoiceId()).token()));
+      }
+    }
+    return CompletableFuture.completedFuture(new InvoiceRow.Page(found, null));
+  }
+
+  @Override
   public CompletionStage<Done> saveLag(Lag lag) {
     lags.put(lag.projection() + "/" + lag.instance(), lag);
     return CompletableFuture.completedFuture(Done.getInstance());

@@ -30,12 +30,14 @@ public final class LedgerReportProjection extends Handler<List<EventEnvelope<Cus
   public static final String NAME = "reports-ledger";
 
   private final ReportStore store;
+  private final OrderReportStore orders;
   private final String instance;
   private final Clock clock;
   private final LagWindow window = new LagWindow(60_000);
 
-  public LedgerReportProjection(ReportStore store, String instance, Clock clock) {
+  public LedgerReportProjection(ReportStore store, OrderReportStore orders, String instance, Clock clock) {
     this.store = store;
+    this.orders = orders;
     this.instance = instance;
     this.clock = clock;
   }
@@ -60,13 +62,40 @@ public final class LedgerReportProjection extends Handler<List<EventEnvelope<Cus
     Set<String> touched = new LinkedHashSet<>();
     events.forEach(e -> touched.addAll(Book.invoicesTouched(e.event())));
     return store.load(tenantId, customerId, touched).thenCompose(book -> {
+      Map<String, OrderReportStore.Flags> handled = new LinkedHashMap<>();
       for (EventEnvelope<CustomerAccount.Event> e : events) {
         book.apply(e.sequenceNr(), e.event(), LocalDate.ofInstant(e.event().at(), ZoneOffset.UTC));
+        handWork(e.event(), book, handled);
       }
       // Stored even when every event was applied before: a crash may have come between the book's
       // write and its totals' (they are rewritten from the book, the same rows).
-      return store.save(tenantId, customerId, book);
+      CompletionStage<Done> saved = store.save(tenantId, customerId, book);
+      for (var order : handled.entrySet()) {
+        saved = saved.thenCompose(done -> orders.flag(tenantId, order.getKey(), order.getValue()));
+      }
+      return saved;
     });
+  }
+
+  /** The orders whose invoices this event worked on by hand: a manual allocation, a credit note (not straight through). */
+  static void handWork(CustomerAccount.Event event, Book book, Map<String, OrderReportStore.Flags> handled) {
+    if (event instanceof CustomerAccount.PaymentAllocated e) {
+      for (var a : e.allocations()) {
+        Book.Invoice invoice = book.invoice(a.invoiceId());
+        if (a.rule() == dev.o2c.payment.Rule.MANUAL && invoice != null) {
+          handled.merge(invoice.orderId(), new OrderReportStore.Flags(true, false), LedgerReportProjection::either);
+        }
+      }
+    } else if (event instanceof CustomerAccount.CreditNoteIssued e) {
+      Book.Invoice invoice = book.invoice(e.invoiceId());
+      if (invoice != null) {
+        handled.merge(invoice.orderId(), new OrderReportStore.Flags(false, true), LedgerReportProjection::either);
+      }
+    }
+  }
+
+  private static OrderReportStore.Flags either(OrderReportStore.Flags a, OrderReportStore.Flags b) {
+    return new OrderReportStore.Flags(a.manualAllocation() || b.manualAllocation(), a.creditNote() || b.creditNote());
   }
 
   private CompletionStage<Done> lag(List<EventEnvelope<CustomerAccount.Event>> envelopes) {

@@ -9,10 +9,11 @@ import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.javadsl.ProjectionManagement;
 
 /**
- * Rebuilds a tenant's reports from the journal: the report projection is paused, the tenant's
- * rows deleted, its offsets cleared (it starts again from the first event) and resumed. Other
- * tenants' books have every event already and skip them; the tenant's are made again from its
- * first event, the same rows as before.
+ * Rebuilds a tenant's reports from the journal: the report projections are paused, the tenant's
+ * books and totals deleted, the offsets cleared (they start again from the first event) and
+ * resumed. Other tenants' books have every event already and skip them; the tenant's are made
+ * again from its first event, the same rows as before. Order rows are not deleted: each event
+ * writes the same values again.
  */
 public final class ReportRebuild {
 
@@ -20,10 +21,12 @@ public final class ReportRebuild {
   private final ReportStore store;
   private final List<ProjectionId> ids;
 
-  public ReportRebuild(ActorSystem<?> system, ReportStore store, int tagBuckets) {
+  public ReportRebuild(ActorSystem<?> system, ReportStore store, int accountTagBuckets, int orderTagBuckets) {
     this.system = system;
     this.store = store;
-    this.ids = TaggedProjections.ids(LedgerReportProjection.NAME, "account", tagBuckets);
+    List<ProjectionId> all = new java.util.ArrayList<>(TaggedProjections.ids(LedgerReportProjection.NAME, "account", accountTagBuckets));
+    all.addAll(TaggedProjections.ids(OrderReportProjection.NAME, "order", orderTagBuckets));
+    this.ids = List.copyOf(all);
   }
 
   /** Starts the rebuild; done once the projection runs again from the first event (the rows follow as it catches up). */

@@ -47,6 +47,13 @@ public interface ReportStore {
 
   CompletionStage<List<Lag>> lags();
 
+  /**
+   * The tenant's invoices issued from {@code from} to {@code to} that match, newest first, from
+   * {@code pageToken} on; at most {@code limit}, reading at most {@code maxScan} rows.
+   */
+  CompletionStage<InvoiceRow.Page> invoices(String tenantId, InvoiceRow.Query query, LocalDate from, LocalDate to, String pageToken, int limit,
+      int maxScan);
+
   /** Deletes the tenant's report rows (before a rebuild from the journal). */
   CompletionStage<Done> deleteTenant(String tenantId);
 }

@@ -25,11 +25,13 @@ public final class Reports {
   }
 
   private final ReportStore store;
+  private final OrderReportStore orders;
   private final BusinessClock clock;
   private final ReportSettings settings;
 
-  public Reports(ReportStore store, BusinessClock clock, ReportSettings settings) {
+  public Reports(ReportStore store, OrderReportStore orders, BusinessClock clock, ReportSettings settings) {
     this.store = store;
+    this.orders = orders;
     this.clock = clock;
     this.settings = settings;
   }
@@ -59,6 +61,70 @@ public final class Reports {
 
   public CompletionStage<CustomerValue.Report> customerValue(String tenantId, int top, Filter filter) {
     return store.customers(tenantId).thenApply(all -> CustomerValue.of(covered(all, filter), top));
+  }
+
+  /** Sales of the orders placed from {@code from} to {@code to} (both included). */
+  public CompletionStage<Sales.Report> sales(String tenantId, LocalDate from, LocalDate to, Sales.By by, Sales.Group group, Filter filter) {
+    return placed(tenantId, from, to, filter).thenApply(rows -> Sales.of(from, to, by, group, rows));
+  }
+
+  /** Cycle times of the orders placed in the period, beside those of the period of equal length before it. */
+  public CompletionStage<CycleTime.Report> cycleTime(String tenantId, LocalDate from, LocalDate to, boolean comparePrevious, Filter filter) {
+    LocalDate[] before = previous(from, to);
+    CompletionStage<CycleTime.Period> now = placed(tenantId, from, to, filter).thenApply(rows -> CycleTime.of(from, to, rows));
+    if (!comparePrevious) {
+      return now.thenApply(p -> new CycleTime.Report(p, null));
+    }
+    return now.thenCombine(placed(tenantId, before[0], before[1], filter).thenApply(rows -> CycleTime.of(before[0], before[1], rows)),
+        CycleTime.Report::new);
+  }
+
+  /** Straight-through and auto-match rates of the period, beside the period of equal length before it. */
+  public CompletionStage<Automation.Report> automation(String tenantId, LocalDate from, LocalDate to, Filter filter) {
+    LocalDate[] before = previous(from, to);
+    return automationOf(tenantId, from, to, filter).thenCombine(automationOf(tenantId, before[0], before[1], filter), Automation.Report::new);
+  }
+
+  private CompletionStage<Automation.Period> automationOf(String tenantId, LocalDate from, LocalDate to, Filter filter) {
+    return placed(tenantId, from, to, filter).thenCombine(store.days(tenantId, from, to),
+        (rows, days) -> Automation.of(from, to, rows, days.stream().filter(d -> filter.covers(d.customerId(), d.flows())).toList()));
+  }
+
+  /** A page of the tenant's orders, newest first. */
+  public CompletionStage<OrderReportStore.Page> orders(String tenantId, OrderReportStore.Query query, String pageToken, int limit) {
+    return orders.list(tenantId, query, pageToken, limit, MAX_SCAN);
+  }
+
+  /** A page of the tenant's invoices issued from {@code from} to {@code to}, newest first. */
+  public CompletionStage<InvoiceRow.Page> invoices(String tenantId, InvoiceRow.Query query, LocalDate from, LocalDate to, String pageToken,
+      int limit) {
+    return store.invoices(tenantId, query, from, to, pageToken, limit, MAX_SCAN);
+  }
+
+  /** Rows a page of the order list reads at most; a sparse filter answers fewer orders and a next page. */
+  public static final int MAX_SCAN = 5_000;
+
+  /** The period of equal length that ends the day before {@code from}. */
+  static LocalDate[] previous(LocalDate from, LocalDate to) {
+    long days = java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
+    return new LocalDate[] {from.minusDays(days), from.minusDays(1)};
+  }
+
+  private CompletionStage<List<OrderRow>> placed(String tenantId, LocalDate from, LocalDate to, Filter filter) {
+    return orders.placedBetween(tenantId, start(from), end(to)).thenApply(rows -> rows.stream()
+        .filter(r -> (filter.customerId() == null || filter.customerId().equals(r.customerId()))
+            && (filter.currency() == null || filter.currency().equals(r.currency())))
+        .toList());
+  }
+
+  /** The first instant of a (UTC) day. */
+  public static java.time.Instant start(LocalDate day) {
+    return day.atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
+  }
+
+  /** The last millisecond of a (UTC) day (Cassandra keeps milliseconds). */
+  public static java.time.Instant end(LocalDate day) {
+    return start(day.plusDays(1)).minusMillis(1);
   }
 
   public CompletionStage<List<ReportStore.Lag>> lags() {
