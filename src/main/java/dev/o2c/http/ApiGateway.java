@@ -32,6 +32,8 @@ public final class ApiGateway extends ApiDirectives {
     this.limiter = new dev.o2c.tenancy.RateLimiter();
   }
 
+  private final DashboardRoutes dashboard = new DashboardRoutes();
+
   public Route route() {
     return withRequestTimeoutResponse(
         request ->
@@ -44,6 +46,7 @@ public final class ApiGateway extends ApiDirectives {
             errors.handle(
                 concat(
                     health.route(),
+                    dashboard.route(),
                     pathPrefix(
                         "v1",
                         () ->
