@@ -131,10 +131,10 @@ public final class Contexts {
       TaggedProjections.<Payment.Event>start(system, PaymentsProjection.NAME, "payment", payments.tagBuckets(),
           () -> new PaymentsProjection(system, stores.payments(), http.askTimeout()));
       TaggedProjections.<CustomerAccount.Event>startGrouped(system, LedgerReportProjection.NAME, "account", reportSettings.tagBuckets(),
-          reportSettings.groupSize(), reportSettings.groupWithin(),
+          reportSettings.groupSize(), reportSettings.groupWithin(), reportSettings.readJournal(),
           tag -> new LedgerReportProjection(stores.reports(), stores.orderReports(), tag, java.time.Clock.systemUTC()));
       TaggedProjections.<Order.Event>startGrouped(system, OrderReportProjection.NAME, "order", orderSettings.tagBuckets(),
-          reportSettings.groupSize(), reportSettings.groupWithin(),
+          reportSettings.groupSize(), reportSettings.groupWithin(), reportSettings.readJournal(),
           tag -> new OrderReportProjection(stores.orderReports(), stores.reports(), tag, java.time.Clock.systemUTC()));
       rebuild = Optional.of(new ReportRebuild(system, stores.reports(), reportSettings.tagBuckets(), orderSettings.tagBuckets()));
       dunning = Optional.of(ClusterSingleton.get(system).init(SingletonActor.of(

@@ -45,10 +45,11 @@ public final class TaggedProjections {
   /**
    * Starts projection {@code name} over the tags {@code tagPrefix-0 .. tagPrefix-(buckets-1)}, its
    * handler given what queued while it handled the last group (up to {@code groupSize} envelopes,
-   * waiting at most {@code groupWithin} for more); {@code handler} is given the instance's tag.
+   * waiting at most {@code groupWithin} for more), reading through the query plugin
+   * {@code readJournal}; {@code handler} is given the instance's tag.
    */
   public static <E> void startGrouped(
-      ActorSystem<?> system, String name, String tagPrefix, int buckets, int groupSize, Duration groupWithin,
+      ActorSystem<?> system, String name, String tagPrefix, int buckets, int groupSize, Duration groupWithin, String readJournal,
       Function<String, Handler<List<EventEnvelope<E>>>> handler) {
     List<String> tags = IntStream.range(0, buckets).mapToObj(i -> tagPrefix + "-" + i).toList();
     ShardedDaemonProcess.get(system).init(
@@ -56,7 +57,7 @@ public final class TaggedProjections {
         name,
         tags.size(),
         i -> ProjectionBehavior.create(CassandraProjection.groupedWithin(
-                ProjectionId.of(name, tags.get(i)), EventSourcedProvider.<E>eventsByTag(system, CassandraReadJournal.Identifier(), tags.get(i)),
+                ProjectionId.of(name, tags.get(i)), EventSourcedProvider.<E>eventsByTag(system, readJournal, tags.get(i)),
                 () -> handler.apply(tags.get(i)))
             .withGroup(groupSize, groupWithin)
             .withRestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),

@@ -11,7 +11,7 @@ import java.util.Map;
  * sets them), and how the report projection groups what queued.
  */
 public record ReportSettings(List<Integer> agingBuckets, Map<String, List<Integer>> tenantBuckets, int groupSize, Duration groupWithin,
-    int tagBuckets) {
+    int tagBuckets, String readJournal) {
 
   public static ReportSettings fromConfig(Config config) {
     Config c = config.getConfig("o2c.reports");
@@ -25,7 +25,7 @@ public record ReportSettings(List<Integer> agingBuckets, Map<String, List<Intege
       }
     }
     return new ReportSettings(defaults, Map.copyOf(tenants), c.getInt("group-size"), c.getDuration("group-within"),
-        config.getInt("o2c.customers.tag-buckets"));
+        config.getInt("o2c.customers.tag-buckets"), c.getString("read-journal"));
   }
 
   /** The edges of the tenant's aging buckets. */

@@ -129,7 +129,7 @@ class ReportsTest {
     later.apply(2, payment("p", "60.00", today.minusDays(5), "0.00", alloc("a", "60.00", Rule.REFERENCE)), today.minusDays(5));
     store.save("t", "c1", later);
     store.save("other", "c9", BookTest.book(issued("x", "5.00", d1, 10)));
-    Reports reports = new Reports(store, new InMemoryOrderReportStore(), clock, new ReportSettings(EDGES, Map.of(), 10, java.time.Duration.ofMillis(10), 4));
+    Reports reports = new Reports(store, new InMemoryOrderReportStore(), clock, new ReportSettings(EDGES, Map.of(), 10, java.time.Duration.ofMillis(10), 4, "q"));
     Reports.Filter all = new Reports.Filter(null, null);
 
     var now = reports.aging("t", Optional.empty(), ArAging.Basis.DUE, all).toCompletableFuture().join();
