@@ -50,6 +50,7 @@ import dev.o2c.reports.InMemoryReportStore;
 import dev.o2c.reports.OrderReportProjection;
 import dev.o2c.reports.OrderReportStore;
 import dev.o2c.reports.LedgerReportProjection;
+import dev.o2c.reports.ReportDefinitions;
 import dev.o2c.reports.ReportRebuild;
 import dev.o2c.reports.ReportSettings;
 import dev.o2c.reports.ReportStore;
@@ -75,11 +76,12 @@ public final class Contexts {
   /** Where the read models and the dunning schedule are kept. */
   public record Stores(
       AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments, AccountArchive archive,
-      ReportStore reports, OrderReportStore orderReports) {
+      ReportStore reports, OrderReportStore orderReports, ReportDefinitions definitions) {
 
     /** With the account archive and the reports in memory (tests without Cassandra). */
     public Stores(AlertStore alerts, InvoiceStore invoices, DunningSchedule dunning, PaymentStore payments) {
-      this(alerts, invoices, dunning, payments, AccountArchive.inMemory(), new InMemoryReportStore(), new InMemoryOrderReportStore());
+      this(alerts, invoices, dunning, payments, AccountArchive.inMemory(), new InMemoryReportStore(), new InMemoryOrderReportStore(),
+          ReportDefinitions.inMemory());
     }
   }
 
@@ -148,7 +150,7 @@ public final class Contexts {
             new BatchIntake(http, new PaymentBatch(paymentService, payments, clock)), keys),
         new AlertRoutes(http, stores.alerts(), clock),
         new AdminRoutes(http, clock, dunning),
-        new ReportRoutes(http, new Reports(stores.reports(), stores.orderReports(), clock, reportSettings), rebuild),
+        new ReportRoutes(http, new Reports(stores.reports(), stores.orderReports(), clock, reportSettings), rebuild, stores.definitions()),
         new OpenApiRoutes(http)));
     if (config.getBoolean("o2c.benchmark.echo-route")) {
       routes.add(new EchoRoutes(http));

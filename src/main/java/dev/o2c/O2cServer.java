@@ -14,6 +14,7 @@ import dev.o2c.account.CassandraAccountArchive;
 import dev.o2c.payment.CassandraPaymentStore;
 import dev.o2c.reporting.CassandraAlertStore;
 import dev.o2c.reports.CassandraOrderReportStore;
+import dev.o2c.reports.CassandraReportDefinitions;
 import dev.o2c.reports.CassandraReportStore;
 import dev.o2c.infra.cassandra.CassandraSchema;
 import dev.o2c.infra.cassandra.CassandraSettings;
@@ -106,7 +107,8 @@ public final class O2cServer {
           new CassandraPaymentStore(session, cassandra.keyspace()),
           new CassandraAccountArchive(system, session, cassandra.keyspace()),
           new CassandraReportStore(session, cassandra.keyspace()),
-          new CassandraOrderReportStore(session, cassandra.keyspace()));
+          new CassandraOrderReportStore(session, cassandra.keyspace()),
+          new CassandraReportDefinitions(session, cassandra.keyspace()));
       List<TenantRoutes> contexts = Contexts.start(system, config, http, clock, stores, config.getBoolean("o2c.projections.enabled"));
       ApiGateway gateway = new ApiGateway(http, apiKeys, new HealthRoutes(http, readiness), contexts);
 

@@ -280,6 +280,19 @@ class ReportsIT {
   }
 
   @Test
+  void a_saved_definition_is_stored_once_and_runs_as_its_report() {
+    agingNow();
+    String body = "{\"name\":\"EUR aging\",\"report\":\"ar-aging\",\"parameters\":{\"currency\":\"EUR\"}}";
+    Http.Response created = server.postJson("/v1/reports/definitions", body, null);
+    assertEquals(201, created.status(), created.body());
+    String id = created.json().get("definitionId").asText();
+    assertEquals(200, server.postJson("/v1/reports/definitions", body, null).status(), "a retry");
+    assertEquals(409, server.postJson("/v1/reports/definitions", "{\"name\":\"eur AGING\",\"report\":\"dso\"}", null).status());
+    assertEquals(server.get("/v1/reports/ar-aging?currency=EUR").json(), server.get("/v1/reports/definitions/" + id + "/run").json());
+    assertEquals(1, server.get("/v1/reports/definitions").json().get("definitions").size());
+  }
+
+  @Test
   void reports_need_a_key() {
     Http.Response r = server.http().send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create(server.http().baseUrl() + "/v1/reports/ar-aging")).GET());

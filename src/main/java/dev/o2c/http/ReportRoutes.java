@@ -42,61 +42,101 @@ public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
 
   private final Reports reports;
   private final Optional<ReportRebuild> rebuild;
+  private final DefinitionRoutes definitions;
 
-  public ReportRoutes(HttpSettings settings, Reports reports, Optional<ReportRebuild> rebuild) {
+  public ReportRoutes(HttpSettings settings, Reports reports, Optional<ReportRebuild> rebuild, dev.o2c.reports.ReportDefinitions store) {
     super(settings);
     this.reports = reports;
     this.rebuild = rebuild;
+    this.definitions = new DefinitionRoutes(settings, store, this, reports);
   }
 
   @Override
   public Route route(Caller caller) {
     return concat(
-        pathPrefix("reports", () -> get(() -> authorized(caller, Role.READ, actor -> concat(
-            path("ar-aging", () -> query(q -> {
-              Optional<LocalDate> asOf = q.date("asOf");
-              ArAging.Basis basis = q.choice("basis", ArAging.Basis.DUE, ArAging.Basis.values());
-              return report(q, reports.aging(caller.tenantId(), asOf, basis, q.filter()), ArAging.Report::csv);
-            })),
-            path("dso", () -> query(q -> {
-              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today());
-              return report(q, reports.dso(caller.tenantId(), period[0], period[1], q.filter()), dev.o2c.reports.Dso.Report::csv);
-            })),
-            path("cash-flow", () -> query(q -> {
-              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today().plusDays(30));
-              return report(q, reports.cashFlow(caller.tenantId(), period[0], period[1], q.filter()), dev.o2c.reports.CashFlow.Report::csv);
-            })),
-            path("customer-value", () -> query(q -> {
-              int top = q.number("top", 20, 1, 1000);
-              return report(q, reports.customerValue(caller.tenantId(), top, q.filter()), dev.o2c.reports.CustomerValue.Report::csv);
-            })),
-            path("sales", () -> query(q -> {
-              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today());
-              dev.o2c.reports.Sales.By by = q.choice("by", dev.o2c.reports.Sales.By.DAY, dev.o2c.reports.Sales.By.values());
-              dev.o2c.reports.Sales.Group group = q.choice("group", dev.o2c.reports.Sales.Group.CHANNEL, dev.o2c.reports.Sales.Group.values());
-              return report(q, reports.sales(caller.tenantId(), period[0], period[1], by, group, q.filter()),
-                  dev.o2c.reports.Sales.Report::csv);
-            })),
-            path("cycle-time", () -> query(q -> {
-              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today());
-              String compare = q.params().getOrDefault("compareTo", "previous");
-              if (!compare.equals("previous") && !compare.equals("none")) {
-                throw Query.invalid("compareTo", "must be previous or none");
-              }
-              return report(q, reports.cycleTime(caller.tenantId(), period[0], period[1], compare.equals("previous"), q.filter()),
-                  dev.o2c.reports.CycleTime.Report::csv);
-            })),
-            path("automation", () -> query(q -> {
-              LocalDate[] period = q.period(reports.today().minusDays(29), reports.today());
-              return report(q, reports.automation(caller.tenantId(), period[0], period[1], q.filter()), dev.o2c.reports.Automation.Report::csv);
-            })),
-            path("lag", () -> onSuccess(() -> reports.lags(), lags -> complete(json(200, Map.of("projections", lags))))))))),
+        pathPrefix("reports", () -> concat(
+            pathPrefix("definitions", () -> definitions.route(caller)),
+            get(() -> authorized(caller, Role.READ, actor -> concat(
+            reportPaths(caller),
+            path("lag", () -> onSuccess(() -> reports.lags(), lags -> complete(json(200, Map.of("projections", lags)))))))))),
         path("orders", () -> get(() -> authorized(caller, Role.READ, actor -> query(q -> orders(caller, q))))),
         // GET /v1/invoices?number=... is InvoiceRoutes' (one invoice by its number); without a number, the list.
         path("invoices", () -> get(() -> parameterOptional("number", number -> number.isPresent() ? reject()
             : authorized(caller, Role.READ, actor -> query(q -> invoices(caller, q)))))),
         pathPrefix("admin", () -> path(PathMatchers.segment("reports").slash("rebuild"), () -> post(() -> authorized(caller, Role.ADMIN,
             actor -> rebuild(caller))))));
+  }
+
+  /** The reports by name, each with the parameters it takes (besides {@code format}). */
+  static final Map<String, List<String>> REPORTS = Map.of(
+      "ar-aging", List.of("asOf", "basis", "customerId", "currency"),
+      "dso", List.of("from", "to", "customerId", "currency"),
+      "cash-flow", List.of("from", "to", "customerId", "currency"),
+      "customer-value", List.of("top", "customerId", "currency"),
+      "sales", List.of("from", "to", "by", "group", "customerId", "currency"),
+      "cycle-time", List.of("from", "to", "compareTo", "customerId", "currency"),
+      "automation", List.of("from", "to", "customerId", "currency"));
+
+  private Route reportPaths(Caller caller) {
+    List<Route> paths = REPORTS.keySet().stream().sorted()
+        .map(name -> path(name, () -> query(q -> prepare(caller, name, q).get())))
+        .toList();
+    return concat(paths.get(0), paths.subList(1, paths.size()).toArray(Route[]::new));
+  }
+
+  /**
+   * Reads and checks a report's parameters (a bad one throws the 400 naming it) and gives what
+   * answers it: the routes of {@code GET /v1/reports/<name>}, and of a saved definition's run.
+   */
+  java.util.function.Supplier<Route> prepare(Caller caller, String report, Query q) {
+    String tenant = caller.tenantId();
+    LocalDate today = reports.today();
+    switch (report) {
+      case "ar-aging" -> {
+        Optional<LocalDate> asOf = q.date("asOf");
+        ArAging.Basis basis = q.choice("basis", ArAging.Basis.DUE, ArAging.Basis.values());
+        Reports.Filter filter = q.filter();
+        return () -> report(q, reports.aging(tenant, asOf, basis, filter), ArAging.Report::csv);
+      }
+      case "dso" -> {
+        LocalDate[] period = q.period(today.minusDays(29), today);
+        Reports.Filter filter = q.filter();
+        return () -> report(q, reports.dso(tenant, period[0], period[1], filter), dev.o2c.reports.Dso.Report::csv);
+      }
+      case "cash-flow" -> {
+        LocalDate[] period = q.period(today.minusDays(29), today.plusDays(30));
+        Reports.Filter filter = q.filter();
+        return () -> report(q, reports.cashFlow(tenant, period[0], period[1], filter), dev.o2c.reports.CashFlow.Report::csv);
+      }
+      case "customer-value" -> {
+        int top = q.number("top", 20, 1, 1000);
+        Reports.Filter filter = q.filter();
+        return () -> report(q, reports.customerValue(tenant, top, filter), dev.o2c.reports.CustomerValue.Report::csv);
+      }
+      case "sales" -> {
+        LocalDate[] period = q.period(today.minusDays(29), today);
+        dev.o2c.reports.Sales.By by = q.choice("by", dev.o2c.reports.Sales.By.DAY, dev.o2c.reports.Sales.By.values());
+        dev.o2c.reports.Sales.Group group = q.choice("group", dev.o2c.reports.Sales.Group.CHANNEL, dev.o2c.reports.Sales.Group.values());
+        Reports.Filter filter = q.filter();
+        return () -> report(q, reports.sales(tenant, period[0], period[1], by, group, filter), dev.o2c.reports.Sales.Report::csv);
+      }
+      case "cycle-time" -> {
+        LocalDate[] period = q.period(today.minusDays(29), today);
+        String compare = q.params().getOrDefault("compareTo", "previous");
+        if (!compare.equals("previous") && !compare.equals("none")) {
+          throw Query.invalid("compareTo", "must be previous or none");
+        }
+        Reports.Filter filter = q.filter();
+        return () -> report(q, reports.cycleTime(tenant, period[0], period[1], compare.equals("previous"), filter),
+            dev.o2c.reports.CycleTime.Report::csv);
+      }
+      case "automation" -> {
+        LocalDate[] period = q.period(today.minusDays(29), today);
+        Reports.Filter filter = q.filter();
+        return () -> report(q, reports.automation(tenant, period[0], period[1], filter), dev.o2c.reports.Automation.Report::csv);
+      }
+      default -> throw Query.invalid("report", "must be one of " + REPORTS.keySet().stream().sorted().toList());
+    }
   }
 
   /** {@code GET /v1/orders}: the tenant's orders, newest first, filtered, a page at a time. */
@@ -186,12 +226,16 @@ public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
         : complete(json(200, r)));
   }
 
-  private Route query(Function<Query, Route> inner) {
+  Route query(Function<Query, Route> inner) {
     return parameterMap(params -> optionalHeaderValueByName("Accept", accept -> inner.apply(new Query(params, accept.orElse("")))));
   }
 
   /** The query parameters of a report, each checked: a bad one is 400 naming it. */
   record Query(Map<String, String> params, String accept) {
+
+    Query {
+      params = Map.copyOf(params);
+    }
 
     boolean csv() {
       String format = params.get("format");

@@ -59,7 +59,8 @@ class OpenApiDocumentTest {
             "/v1/payments/{paymentId}/allocations/{invoiceId}", "/v1/payments/{paymentId}/reverse",
             "/v1/customers/{customerId}/refunds", "/v1/customers/{customerId}/statement", "/v1/reports/ar-aging", "/v1/reports/dso",
             "/v1/reports/cash-flow", "/v1/reports/customer-value", "/v1/reports/lag", "/v1/admin/reports/rebuild",
-            "/v1/reports/sales", "/v1/reports/cycle-time", "/v1/reports/automation")),
+            "/v1/reports/sales", "/v1/reports/cycle-time", "/v1/reports/automation", "/v1/reports/definitions",
+            "/v1/reports/definitions/{definitionId}", "/v1/reports/definitions/{definitionId}/run")),
         paths);
   }
 
@@ -102,6 +103,7 @@ class OpenApiDocumentTest {
     answers.put(dev.o2c.reports.CashFlow.Report.class, "CashFlowReport");
     answers.put(dev.o2c.reports.CustomerValue.Report.class, "CustomerValueReport");
     answers.put(dev.o2c.reports.OrderRow.class, "OrderRow");
+    answers.put(dev.o2c.reports.ReportDefinition.class, "ReportDefinition");
     answers.put(dev.o2c.reports.InvoiceRow.class, "InvoiceRow");
     answers.put(dev.o2c.reports.Sales.Report.class, "SalesReport");
     answers.put(dev.o2c.reports.CycleTime.Period.class, "CycleTimePeriod");

@@ -47,7 +47,8 @@ class RoleRoutesTest extends DomainRouteTestBase {
       Map.entry("allocatePayment", "{\"allocations\":[{\"invoiceId\":\"inv_x\",\"amount\":\"1.00\"}]}"),
       Map.entry("reversePayment", "{}"),
       Map.entry("refundUnappliedCash", "{\"amount\":\"1.00\",\"currency\":\"EUR\",\"reference\":\"R-1\"}"),
-      Map.entry("moveBusinessClock", "{\"date\":\"2030-01-01\"}"));
+      Map.entry("moveBusinessClock", "{\"date\":\"2030-01-01\"}"),
+      Map.entry("createReportDefinition", "{\"name\":\"role-def\",\"report\":\"dso\"}"));
 
   private record Operation(String id, String method, String path, String role) {}
 
