@@ -56,6 +56,9 @@ final class ErrorHandling extends AllDirectives {
     if (e instanceof ValidationException invalid) {
       return ApiDirectives.problem(Problem.validation(invalid.getMessage(), invalid.errors()));
     }
+    if (e instanceof dev.o2c.reports.OrderReportStore.TooManyOrders tooMany) {
+      return ApiDirectives.problem(Problem.of(ProblemType.UNPROCESSABLE, tooMany.getMessage()));
+    }
     if (e instanceof EntityStreamSizeException tooLarge) {
       return ApiDirectives.problem(ApiDirectives.tooLarge(tooLarge.limit()));
     }

@@ -141,11 +141,9 @@ public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
 
   /** {@code GET /v1/orders}: the tenant's orders, newest first, filtered, a page at a time. */
   private Route orders(Caller caller, Query q) {
-    LocalDate to = q.date("to").orElse(reports.today());
-    LocalDate from = q.date("from").orElse(to.minusDays(MAX_DAYS - 1));
-    if (to.isBefore(from)) {
-      throw Query.invalid("to", "must not be before from (" + from + ")");
-    }
+    LocalDate[] range = q.listRange(reports.today());
+    LocalDate from = range[0];
+    LocalDate to = range[1];
     String status = q.params().get("status");
     if (status != null && java.util.Arrays.stream(dev.o2c.order.OrderStatus.values()).noneMatch(v -> v.name().equals(status))) {
       throw Query.invalid("status", "must be one of " + java.util.Arrays.toString(dev.o2c.order.OrderStatus.values()));
@@ -173,11 +171,9 @@ public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
 
   /** {@code GET /v1/invoices}: the tenant's invoices, newest first, filtered, a page at a time. */
   private Route invoices(Caller caller, Query q) {
-    LocalDate to = q.date("to").orElse(reports.today());
-    LocalDate from = q.date("from").orElse(to.minusDays(MAX_DAYS - 1));
-    if (to.isBefore(from)) {
-      throw Query.invalid("to", "must not be before from (" + from + ")");
-    }
+    LocalDate[] range = q.listRange(reports.today());
+    LocalDate from = range[0];
+    LocalDate to = range[1];
     String status = q.params().get("status");
     List<String> statuses = List.of("OPEN", "ISSUED", "PARTIALLY_PAID", "PAID", "VOID");
     if (status != null && !statuses.contains(status)) {
@@ -288,6 +284,16 @@ public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
       }
       if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
         throw invalid("to", "the period may cover at most " + MAX_DAYS + " days");
+      }
+      return new LocalDate[] {from, to};
+    }
+
+    /** A list's days: {@code to} (default today) and {@code from} (default a year before it), any length. */
+    LocalDate[] listRange(LocalDate today) {
+      LocalDate to = date("to").orElse(today);
+      LocalDate from = date("from").orElse(to.minusDays(MAX_DAYS - 1));
+      if (to.isBefore(from)) {
+        throw invalid("to", "must not be before from (" + from + ")");
       }
       return new LocalDate[] {from, to};
     }

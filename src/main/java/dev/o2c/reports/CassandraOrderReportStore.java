@@ -127,12 +127,16 @@ public final class CassandraOrderReportStore implements OrderReportStore {
     List<CompletableFuture<List<OrderRow>>> months = new ArrayList<>();
     for (YearMonth m = YearMonth.from(from.atOffset(ZoneOffset.UTC)); !m.isAfter(YearMonth.from(to.atOffset(ZoneOffset.UTC))); m = m.plusMonths(1)) {
       months.add(session.selectAll("SELECT " + COLUMNS + " FROM " + ks + ".report_orders WHERE tenant = ? AND month = ? AND placed_at >= ? "
-          + "AND placed_at <= ?", tenantId, m.toString(), from, to).thenApply(rows -> rows.stream().map(CassandraOrderReportStore::row).toList())
+          + "AND placed_at <= ? LIMIT ?", tenantId, m.toString(), from, to, MAX_ORDERS + 1)
+          .thenApply(rows -> rows.stream().map(CassandraOrderReportStore::row).toList())
           .toCompletableFuture());
     }
     return CompletableFuture.allOf(months.toArray(CompletableFuture[]::new)).thenApply(all -> {
       List<OrderRow> out = new ArrayList<>();
       months.forEach(m -> out.addAll(m.join()));
+      if (out.size() > MAX_ORDERS) {
+        throw new TooManyOrders(MAX_ORDERS);
+      }
       return out;
     });
   }

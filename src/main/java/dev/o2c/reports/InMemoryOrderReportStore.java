@@ -88,6 +88,10 @@ public final class InMemoryOrderReportStore implements OrderReportStore {
 
   @Override
   public CompletionStage<List<OrderRow>> placedBetween(String tenantId, Instant from, Instant to) {
-    return done(newestFirst(tenantId).stream().filter(r -> !r.placedAt().isBefore(from) && !r.placedAt().isAfter(to)).toList());
+    List<OrderRow> rows = newestFirst(tenantId).stream().filter(r -> !r.placedAt().isBefore(from) && !r.placedAt().isAfter(to)).toList();
+    if (rows.size() > MAX_ORDERS) {
+      return CompletableFuture.failedFuture(new TooManyOrders(MAX_ORDERS));
+    }
+    return done(rows);
   }
 }

@@ -3,7 +3,6 @@ package dev.o2c.reports;
 import dev.o2c.account.CustomerAccount;
 import dev.o2c.infra.EntityIds;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -31,15 +30,12 @@ public final class LedgerReportProjection extends Handler<List<EventEnvelope<Cus
 
   private final ReportStore store;
   private final OrderReportStore orders;
-  private final String instance;
-  private final Clock clock;
-  private final LagWindow window = new LagWindow(60_000);
+  private final LagRecorder lag;
 
   public LedgerReportProjection(ReportStore store, OrderReportStore orders, String instance, Clock clock) {
     this.store = store;
     this.orders = orders;
-    this.instance = instance;
-    this.clock = clock;
+    this.lag = new LagRecorder(store, NAME, instance, clock);
   }
 
   @Override
@@ -52,7 +48,7 @@ public final class LedgerReportProjection extends Handler<List<EventEnvelope<Cus
     for (var entry : byAccount.entrySet()) {
       customers.add(customer(entry.getKey(), entry.getValue()).toCompletableFuture());
     }
-    return CompletableFuture.allOf(customers.toArray(CompletableFuture[]::new)).thenCompose(all -> lag(envelopes));
+    return CompletableFuture.allOf(customers.toArray(CompletableFuture[]::new)).thenCompose(all -> lag.handled(envelopes.stream().map(EventEnvelope::timestamp).toList()));
   }
 
   private CompletionStage<Done> customer(String persistenceId, List<EventEnvelope<CustomerAccount.Event>> events) {
@@ -66,6 +62,11 @@ public final class LedgerReportProjection extends Handler<List<EventEnvelope<Cus
       for (EventEnvelope<CustomerAccount.Event> e : events) {
         book.apply(e.sequenceNr(), e.event(), LocalDate.ofInstant(e.event().at(), ZoneOffset.UTC));
         handWork(e.event(), book, handled);
+      }
+      long last = events.get(events.size() - 1).sequenceNr();
+      if (book.seqNr() > last) {
+        // A later group was stored already, with everything after it (a replay, a rebuild's other tenants).
+        return CompletableFuture.completedFuture(Done.getInstance());
       }
       // Stored even when every event was applied before: a crash may have come between the book's
       // write and its totals' (they are rewritten from the book, the same rows).
@@ -98,14 +99,4 @@ public final class LedgerReportProjection extends Handler<List<EventEnvelope<Cus
     return new OrderReportStore.Flags(a.manualAllocation() || b.manualAllocation(), a.creditNote() || b.creditNote());
   }
 
-  private CompletionStage<Done> lag(List<EventEnvelope<CustomerAccount.Event>> envelopes) {
-    long now = clock.millis();
-    long last = 0;
-    for (EventEnvelope<CustomerAccount.Event> e : envelopes) {
-      window.add(now, Math.max(0, now - e.timestamp()));
-      last = Math.max(last, e.timestamp());
-    }
-    return store.saveLag(new ReportStore.Lag(NAME, instance, Instant.ofEpochMilli(last), Instant.ofEpochMilli(now), Math.max(0, now - last),
-        window.p99(), window.size()));
-  }
 }

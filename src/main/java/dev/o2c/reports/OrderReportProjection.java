@@ -31,16 +31,11 @@ public final class OrderReportProjection extends Handler<List<EventEnvelope<Orde
   public static final String NAME = "reports-orders";
 
   private final OrderReportStore store;
-  private final ReportStore lags;
-  private final String instance;
-  private final Clock clock;
-  private final LagWindow window = new LagWindow(60_000);
+  private final LagRecorder lag;
 
   public OrderReportProjection(OrderReportStore store, ReportStore lags, String instance, Clock clock) {
     this.store = store;
-    this.lags = lags;
-    this.instance = instance;
-    this.clock = clock;
+    this.lag = new LagRecorder(lags, NAME, instance, clock);
   }
 
   /** The row of a placement. */
@@ -93,7 +88,7 @@ public final class OrderReportProjection extends Handler<List<EventEnvelope<Orde
     }
     List<CompletableFuture<Done>> orders = new ArrayList<>();
     byOrder.forEach((persistenceId, events) -> orders.add(order(persistenceId, events).toCompletableFuture()));
-    return CompletableFuture.allOf(orders.toArray(CompletableFuture[]::new)).thenCompose(all -> lag(envelopes));
+    return CompletableFuture.allOf(orders.toArray(CompletableFuture[]::new)).thenCompose(all -> lag.handled(envelopes.stream().map(EventEnvelope::timestamp).toList()));
   }
 
   private CompletionStage<Done> order(String persistenceId, List<Order.Event> events) {
@@ -125,14 +120,4 @@ public final class OrderReportProjection extends Handler<List<EventEnvelope<Orde
     });
   }
 
-  private CompletionStage<Done> lag(List<EventEnvelope<Order.Event>> envelopes) {
-    long now = clock.millis();
-    long last = 0;
-    for (EventEnvelope<Order.Event> e : envelopes) {
-      window.add(now, Math.max(0, now - e.timestamp()));
-      last = Math.max(last, e.timestamp());
-    }
-    return lags.saveLag(new ReportStore.Lag(NAME, instance, Instant.ofEpochMilli(last), Instant.ofEpochMilli(now), Math.max(0, now - last),
-        window.p99(), window.size()));
-  }
 }

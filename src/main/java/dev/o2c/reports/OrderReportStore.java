@@ -44,6 +44,19 @@ public interface OrderReportStore {
   /** The orders that match, newest first, from {@code pageToken} on; at most {@code limit}, scanning at most {@code maxScan} rows. */
   CompletionStage<Page> list(String tenantId, Query query, String pageToken, int limit, int maxScan);
 
-  /** Every order placed in [from, to] (for the sales, cycle-time and automation reports). */
+  /**
+   * Every order placed in [from, to] (for the sales, cycle-time and automation reports); more than
+   * {@link #MAX_ORDERS} fail with {@link TooManyOrders} rather than be read into memory.
+   */
   CompletionStage<List<OrderRow>> placedBetween(String tenantId, Instant from, Instant to);
+
+  /** The most orders a report over a period reads. */
+  int MAX_ORDERS = 200_000;
+
+  /** A period holds more orders than a report reads: a shorter one is needed. */
+  final class TooManyOrders extends RuntimeException {
+    public TooManyOrders(int max) {
+      super("The period holds more than " + max + " orders; ask for a shorter period (or narrow it to a customer).");
+    }
+  }
 }

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""The reports benchmark (loadtest/reports-bench.sh): seeds a tenant with open invoices spread
+over many due dates, measures GET /v1/reports/ar-aging, and holds order intake at a constant rate
+while sampling GET /v1/reports/lag. Standard library only; every loop is bounded in count and time.
+
+  reports_bench.py seed  BASE customers days      one order per customer and business day (batches of
+                                                  1,000, the test clock moved a day after each round)
+  reports_bench.py aging BASE requests [asOf]     sequential GETs after 50 warm-up ones: p50/p90/p99/max ms
+  reports_bench.py hold  BASE rate seconds customers   orders at a constant rate; lag samples every 2 s
+"""
+import json
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+
+KEY = "o2c-dev-key"
+
+
+def call(base, method, path, body=None, content_type="application/json", key=None, timeout=60):
+    data = None if body is None else body.encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    req.add_header("X-API-Key", KEY)
+    if body is not None:
+        req.add_header("Content-Type", content_type)
+    if key:
+        req.add_header("Idempotency-Key", key)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def seed(base, customers, days):
+    t0 = time.time()
+    for c in range(customers):
+        body = json.dumps({"customerId": "rb-%d" % c, "name": "Customer %d" % c, "currency": "EUR",
+                           "creditLimit": "100000000", "paymentTermsDays": 10 + c % 80})
+        status, out = call(base, "POST", "/v1/customers", body)
+        if status not in (201, 200, 409):
+            sys.exit("customer %d: %d %s" % (c, status, out[:200]))
+    today = json.loads(call(base, "GET", "/v1/admin/clock")[1])["today"]
+    print("customers: %d in %.0f s; business day %s" % (customers, time.time() - t0, today), flush=True)
+    placed = 0
+    for d in range(days):
+        for start in range(0, customers, 1000):
+            lines = [json.dumps({"customerId": "rb-%d" % c, "currency": "EUR", "channel": ["web", "store", "phone"][c % 3],
+                                 "idempotencyKey": "rb-%d-%d" % (d, c),
+                                 "lines": [{"sku": "SKU-%d" % (c % 7), "quantity": 1, "unitPrice": "10.00", "taxCode": "STANDARD"}]})
+                     for c in range(start, min(customers, start + 1000))]
+            status, out = call(base, "POST", "/v1/orders/batch", "\n".join(lines), "application/x-ndjson", timeout=600)
+            if status != 200:
+                sys.exit("batch: %d %s" % (status, out[:300]))
+            results = [json.loads(x) for x in out.decode().splitlines() if x.strip()]
+            ok = sum(1 for r in results if r.get("status") in (200, 201))
+            if ok != len(lines):
+                sys.exit("batch: %d of %d placed: %s" % (ok, len(lines), [r for r in results if r.get("status") not in (200, 201)][:2]))
+            placed += ok
+        day = json.loads(call(base, "GET", "/v1/admin/clock")[1])["today"]
+        nxt = time.strftime("%Y-%m-%d", time.gmtime(time.mktime(time.strptime(day, "%Y-%m-%d")) + 86400 + 43200))
+        status, out = call(base, "POST", "/v1/admin/clock", json.dumps({"date": nxt}))
+        if status != 200:
+            sys.exit("clock: %d %s" % (status, out[:200]))
+        if d % 10 == 9:
+            print("  day %d: %d orders placed, %.0f orders/s" % (d + 1, placed, placed / (time.time() - t0)), flush=True)
+    print("seeded: %d orders (invoices) of %d customers over %d business days in %.0f s" % (placed, customers, days, time.time() - t0))
+
+
+def percentile(sorted_values, p):
+    import math
+    return sorted_values[max(0, math.ceil(p * len(sorted_values)) - 1)]
+
+
+def aging(base, requests, as_of=None):
+    path = "/v1/reports/ar-aging" + ("?asOf=" + as_of if as_of else "")
+    for _ in range(50):
+        call(base, "GET", path)
+    times = []
+    body = None
+    for _ in range(requests):
+        t = time.perf_counter()
+        status, body = call(base, "GET", path)
+        times.append((time.perf_counter() - t) * 1000)
+        if status != 200:
+            sys.exit("aging: %d %s" % (status, body[:200]))
+    report = json.loads(body)
+    eur = report["currencies"][0]
+    times.sort()
+    print("ar-aging%s: %d requests, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; %d customers, total %s, buckets %s" % (
+        " asOf " + as_of if as_of else "", requests, percentile(times, .5), percentile(times, .9), percentile(times, .99), times[-1],
+        len(eur["customers"]), eur["total"]["total"], eur["total"]["buckets"]))
+
+
+def hold(base, rate, seconds, customers):
+    stop = time.time() + seconds
+    sent = [0]
+    errors = [0]
+    latencies = []
+    lock = threading.Lock()
+    run = str(int(time.time()))
+
+    def worker(index, workers):
+        n = index
+        interval = workers / rate
+        next_at = time.time() + index / rate
+        while True:
+            now = time.time()
+            if now >= stop:
+                return
+            if next_at > now:
+                time.sleep(next_at - now)
+            next_at += interval
+            body = json.dumps({"customerId": "rb-%d" % (n % customers), "currency": "EUR", "channel": "web",
+                               "lines": [{"sku": "HOLD", "quantity": 1, "unitPrice": "5.00", "taxCode": "STANDARD"}]})
+            t = time.perf_counter()
+            status, _ = call(base, "POST", "/v1/orders", body, key="hold-%s-%d" % (run, n), timeout=10)
+            with lock:
+                latencies.append((time.perf_counter() - t) * 1000)
+                sent[0] += 1
+                if status not in (200, 201):
+                    errors[0] += 1
+            n += workers
+
+    workers = 16
+    threads = [threading.Thread(target=worker, args=(i, workers), daemon=True) for i in range(workers)]
+    for t in threads:
+        t.start()
+    samples = []
+    started = time.time()
+    while time.time() < stop:
+        time.sleep(2)
+        status, out = call(base, "GET", "/v1/reports/lag")
+        if status == 200:
+            lags = json.loads(out)["projections"]
+            samples.append((time.time() - started, {p["projection"] + "/" + p["instance"]: (p["lagMillis"], p["p99Millis"]) for p in lags}))
+    for t in threads:
+        t.join(timeout=15)
+    latencies.sort()
+    elapsed = time.time() - started
+    print("hold: %d orders in %.0f s (%.1f/s asked %.0f/s), %d errors, p50 %.0f ms, p99 %.0f ms" % (
+        sent[0], elapsed, sent[0] / elapsed, rate, errors[0], percentile(latencies, .5), percentile(latencies, .99)))
+    # The report lag: each instance's p99 over its last minute, sampled every 2 s after the first minute.
+    late = [s for s in samples if s[0] >= 60]
+    for name in sorted({k for _, d in samples for k in d}):
+        p99s = [d[name][1] for _, d in late if name in d]
+        lasts = [d[name][0] for _, d in late if name in d]
+        if p99s:
+            print("  lag %-28s p99 (1 min) max %5d ms, median %5d ms; last-group lag median %5d ms" % (
+                name, max(p99s), statistics.median(p99s), statistics.median(lasts)))
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    if mode == "seed":
+        seed(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif mode == "aging":
+        aging(sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
+    elif mode == "hold":
+        hold(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    else:
+        sys.exit(__doc__)
