@@ -411,18 +411,21 @@ public final class CustomerAccount
    */
   @Override
   public Set<String> tagsFor(Event event) {
-    boolean read;
+    return tagged(event) ? Set.of(tag) : Set.of();
+  }
+
+  /** Whether an event is tagged (read by the projections): every event that changes money is. */
+  public static boolean tagged(Event event) {
     if (event instanceof Created || event instanceof ProfileUpdated || event instanceof OrderApproved || event instanceof OrderClosed
         || event instanceof PlacementsConfirmed || event instanceof ItemsArchived || event instanceof ItemsRestored) {
-      read = false;
+      return false;
     } else if (event instanceof OrderAccepted e) {
       // Rule alerts, and a held order's names (a payment waiting for them) are read.
-      read = !e.request().rules().alerts().isEmpty() || e.status() == OrderStatus.ON_HOLD;
-    } else {
-      read = true;
+      return !e.request().rules().alerts().isEmpty() || e.status() == OrderStatus.ON_HOLD;
     }
-    return read ? Set.of(tag) : Set.of();
+    return true;
   }
+
 
   @Override
   public SignalHandler<CustomerState> signalHandler() {

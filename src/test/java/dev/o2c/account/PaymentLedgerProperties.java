@@ -236,11 +236,47 @@ class PaymentLedgerProperties {
       replayed = replayed.apply(event);
     }
     assertEquals(run.state, replayed, "the replayed account");
+    reportsAgree(run);
     var writes = run.writes.stream().mapToInt(List::size).sum();
     assertEquals(run.events.size(), writes, "every event in one write");
     for (var path : PATHS) {
       Statistics.label(path).collect(run.reached.contains(path));
     }
+  }
+
+  /**
+   * The reports' book of the account's tagged events (what the report projection reads) agrees
+   * with the account to the cent — open receivables (by due date and by issue date), each
+   * invoice's balance, unapplied cash, account credit — and delivering every event again changes
+   * nothing.
+   */
+  private static void reportsAgree(Run run) {
+    var book = dev.o2c.reports.Book.empty();
+    for (int i = 0; i < run.events.size(); i++) {
+      var event = run.events.get(i);
+      if (CustomerAccount.tagged(event)) {
+        book.apply(i + 1, event, LocalDate.ofInstant(event.at(), java.time.ZoneOffset.UTC));
+      }
+    }
+    var before = book.totals();
+    for (int i = 0; i < run.events.size(); i++) {
+      if (CustomerAccount.tagged(run.events.get(i))) {
+        assertTrue(!book.apply(i + 1, run.events.get(i), DAY0), "event " + i + " applied twice");
+      }
+    }
+    var totals = book.totals();
+    assertMoney(run.state.receivable().toPlainString(), totals.open());
+    assertMoney(run.state.receivable().toPlainString(), totals.openByIssue().values().stream().reduce(BigDecimal.ZERO, BigDecimal::add));
+    assertMoney(run.state.unappliedCash().toPlainString(), totals.unapplied());
+    assertMoney(run.state.accountCredit().toPlainString(), totals.accountCredit());
+    for (var open : run.state.receivables().values()) {
+      assertMoney(open.balance().toPlainString(), book.invoice(open.invoiceId()).balance());
+    }
+    for (var settled : run.state.settled().values()) {
+      assertMoney("0", book.invoice(settled.invoiceId()).balance());
+    }
+    assertEquals(List.of(before.openByDue(), before.applied(), before.received(), before.invoiced(), before.daysToPay()),
+        List.of(totals.openByDue(), totals.applied(), totals.received(), totals.invoiced(), totals.daysToPay()), "delivered again");
   }
 
   /** The paths a run may take, counted in the property's statistics (each is reached in a good share of the runs). */
