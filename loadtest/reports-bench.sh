@@ -18,7 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-OUT=$ROOT/loadtest/target/reports-bench-$STAMP
+# REPORTS_RESUME=<dir> START_DAY=<n> FIRST_DAY=<date>: go on seeding in an earlier run's data from day n.
+OUT=${REPORTS_RESUME:-$ROOT/loadtest/target/reports-bench-$STAMP}
 OFFSET=10000
 BASE=http://127.0.0.1:$((8080 + OFFSET))
 CUSTOMERS=${REPORTS_CUSTOMERS:-1000}
@@ -54,7 +55,7 @@ CASSANDRA=$(pgrep -f "CassandraMain" | head -1 || true)
 log "ready: server $SERVER, Cassandra ${CASSANDRA:-?}"
 
 log "seeding $CUSTOMERS customers x $DAYS days"
-python3 loadtest/reports_bench.py seed "$BASE" "$CUSTOMERS" "$DAYS" | tee -a "$OUT/bench.log"
+python3 loadtest/reports_bench.py seed "$BASE" "$CUSTOMERS" "$DAYS" "${START_DAY:-0}" "${FIRST_DAY:-}" | tee -a "$OUT/bench.log"
 EXPECTED=$(python3 -c "print('%.2f' % ($CUSTOMERS * $DAYS * 11.90))")
 log "waiting for the reports to show every invoice (total $EXPECTED EUR)"
 for i in $(seq 1 300); do

@@ -33,39 +33,73 @@ def call(base, method, path, body=None, content_type="application/json", key=Non
         return e.code, e.read()
 
 
-def seed(base, customers, days):
+def parallel(jobs, workers):
+    """Runs the jobs (callables) on `workers` threads; the first exception is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(workers) as pool:
+        for f in [pool.submit(j) for j in jobs]:
+            f.result()
+
+
+def seed(base, customers, days, workers=8, start_day=0, first_day=None):
     t0 = time.time()
-    for c in range(customers):
+
+    def customer(c):
         body = json.dumps({"customerId": "rb-%d" % c, "name": "Customer %d" % c, "currency": "EUR",
                            "creditLimit": "100000000", "paymentTermsDays": 10 + c % 80})
         status, out = call(base, "POST", "/v1/customers", body)
         if status not in (201, 200, 409):
-            sys.exit("customer %d: %d %s" % (c, status, out[:200]))
+            raise SystemExit("customer %d: %d %s" % (c, status, out[:200]))
+
+    if not start_day:  # resuming: the customers are there
+        parallel([lambda c=c: customer(c) for c in range(customers)], workers)
     today = json.loads(call(base, "GET", "/v1/admin/clock")[1])["today"]
     print("customers: %d in %.0f s; business day %s" % (customers, time.time() - t0, today), flush=True)
-    placed = 0
-    for d in range(days):
-        for start in range(0, customers, 1000):
-            lines = [json.dumps({"customerId": "rb-%d" % c, "currency": "EUR", "channel": ["web", "store", "phone"][c % 3],
-                                 "idempotencyKey": "rb-%d-%d" % (d, c),
-                                 "lines": [{"sku": "SKU-%d" % (c % 7), "quantity": 1, "unitPrice": "10.00", "taxCode": "STANDARD"}]})
-                     for c in range(start, min(customers, start + 1000))]
+    placed = [0]
+    retried = [0]
+    lock = threading.Lock()
+    if start_day:
+        start = time.strftime("%Y-%m-%d", time.gmtime(time.mktime(time.strptime(first_day, "%Y-%m-%d")) + 86400 * start_day + 43200))
+        status, out = call(base, "POST", "/v1/admin/clock", json.dumps({"date": start}))
+        print("resuming at day %d: %s (%d)" % (start_day, start, status), flush=True)
+
+    def batch(d, start, size):
+        lines = [json.dumps({"customerId": "rb-%d" % c, "currency": "EUR", "channel": ["web", "store", "phone"][c % 3],
+                             "idempotencyKey": "rb-%d-%d" % (d, c),
+                             "lines": [{"sku": "SKU-%d" % (c % 7), "quantity": 1, "unitPrice": "10.00", "taxCode": "STANDARD"}]})
+                 for c in range(start, min(customers, start + size))]
+        # Orders that time out (503) are sent again with their keys, as a channel would: up to 5 rounds.
+        for attempt in range(5):
             status, out = call(base, "POST", "/v1/orders/batch", "\n".join(lines), "application/x-ndjson", timeout=600)
             if status != 200:
-                sys.exit("batch: %d %s" % (status, out[:300]))
+                raise SystemExit("batch: %d %s" % (status, out[:300]))
             results = [json.loads(x) for x in out.decode().splitlines() if x.strip()]
-            ok = sum(1 for r in results if r.get("status") in (200, 201))
-            if ok != len(lines):
-                sys.exit("batch: %d of %d placed: %s" % (ok, len(lines), [r for r in results if r.get("status") not in (200, 201)][:2]))
-            placed += ok
+            ok = [r for r in results if r.get("status") in (200, 201)]
+            with lock:
+                placed[0] += len(ok)
+            failed = [r for r in results if r.get("status") not in (200, 201)]
+            if not failed:
+                return
+            if any(r.get("status") != 503 for r in failed):
+                raise SystemExit("batch: %s" % failed[:2])
+            retried[0] += len(failed)
+            lines = [lines[r["index"]] for r in failed]
+            time.sleep(2)
+        raise SystemExit("batch: orders still failing after 5 rounds")
+
+    for d in range(start_day, days):
+        # Batches side by side (each places 8 orders at once): the customers of a day in `workers` parts.
+        size = max(1, -(-customers // workers))
+        parallel([lambda s=s: batch(d, s, size) for s in range(0, customers, size)], workers)
         day = json.loads(call(base, "GET", "/v1/admin/clock")[1])["today"]
         nxt = time.strftime("%Y-%m-%d", time.gmtime(time.mktime(time.strptime(day, "%Y-%m-%d")) + 86400 + 43200))
         status, out = call(base, "POST", "/v1/admin/clock", json.dumps({"date": nxt}))
         if status != 200:
             sys.exit("clock: %d %s" % (status, out[:200]))
         if d % 10 == 9:
-            print("  day %d: %d orders placed, %.0f orders/s" % (d + 1, placed, placed / (time.time() - t0)), flush=True)
-    print("seeded: %d orders (invoices) of %d customers over %d business days in %.0f s" % (placed, customers, days, time.time() - t0))
+            print("  day %d: %d orders placed, %.0f orders/s" % (d + 1, placed[0], placed[0] / (time.time() - t0)), flush=True)
+    print("seeded: %d orders (invoices) of %d customers over business days %d..%d in %.0f s (%d sent again after a 503)" % (
+        placed[0], customers, start_day, days - 1, time.time() - t0, retried[0]))
 
 
 def percentile(sorted_values, p):
@@ -91,6 +125,27 @@ def aging(base, requests, as_of=None):
     print("ar-aging%s: %d requests, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; %d customers, total %s, buckets %s" % (
         " asOf " + as_of if as_of else "", requests, percentile(times, .5), percentile(times, .9), percentile(times, .99), times[-1],
         len(eur["customers"]), eur["total"]["total"], eur["total"]["buckets"]))
+    if not as_of:
+        # The reports that read the orders of their period (30 days by default) rather than one row per customer.
+        for other in ("/v1/reports/sales", "/v1/reports/cycle-time", "/v1/reports/automation", "/v1/reports/customer-value",
+                      "/v1/reports/cash-flow", "/v1/reports/dso", "/v1/orders?status=ON_HOLD", "/v1/invoices?overdue=true"):
+            timed(base, other, 10)
+
+
+def timed(base, path, requests):
+    """p50 and max of `requests` sequential GETs of `path` (after 2 warm-up ones)."""
+    for _ in range(2):
+        call(base, "GET", path, timeout=120)
+    times = []
+    for _ in range(requests):
+        t = time.perf_counter()
+        status, body = call(base, "GET", path, timeout=120)
+        times.append((time.perf_counter() - t) * 1000)
+        if status != 200:
+            print("%s: %d %s" % (path, status, body[:200]))
+            return
+    times.sort()
+    print("%s: %d requests, p50 %.0f ms, max %.0f ms" % (path, requests, percentile(times, .5), times[-1]))
 
 
 def hold(base, rate, seconds, customers):
@@ -154,7 +209,8 @@ def hold(base, rate, seconds, customers):
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "seed":
-        seed(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        seed(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), 8, int(sys.argv[5]) if len(sys.argv) > 5 else 0,
+             sys.argv[6] if len(sys.argv) > 6 else None)
     elif mode == "aging":
         aging(sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
     elif mode == "hold":

@@ -92,6 +92,9 @@ public final class CassandraReportStore implements ReportStore {
       CompletionStage<Done> now = session.executeWrite(
           "INSERT INTO " + ks + ".report_customers (tenant, customer_id, currency, day, totals) VALUES (?, ?, ?, ?, ?)",
           tenantId, customerId, totals.currency(), book.day(), totalsJson);
+      CompletionStage<Done> open = session.executeWrite("INSERT INTO " + ks + ".report_open (tenant, customer_id, currency, open_by_due, "
+          + "open_by_issue, unapplied, account_credit) VALUES (?, ?, ?, ?, ?, ?, ?)", tenantId, customerId, totals.currency(),
+          totals.openByDue(), totals.openByIssue(), totals.unapplied(), totals.accountCredit());
       CompletionStage<Done> ofDay = session.executeWrite(
           "INSERT INTO " + ks + ".report_customer_days (tenant, customer_id, day, totals) VALUES (?, ?, ?, ?)",
           tenantId, customerId, book.day(), totalsJson);
@@ -106,7 +109,7 @@ public final class CassandraReportStore implements ReportStore {
             tenantId, month(r.issuedOn()), r.issuedOn(), r.invoiceId(), r.invoiceNumber(), customerId, r.orderId(), r.currency(), r.total(),
             r.balance(), r.status(), r.dueOn(), r.dunningLevel()).toCompletableFuture());
       }
-      return now.thenCombine(ofDay, (a, b) -> a).thenCombine(flows, (a, b) -> a)
+      return now.thenCombine(ofDay, (a, b) -> a).thenCombine(flows, (a, b) -> a).thenCombine(open, (a, b) -> a)
           .thenCompose(x -> CompletableFuture.allOf(invoices.toArray(CompletableFuture[]::new))).thenApply(x -> Done.getInstance());
     });
   }
@@ -117,6 +120,24 @@ public final class CassandraReportStore implements ReportStore {
         .thenApply(rows -> rows.stream()
             .map(r -> new CustomerTotals(r.getString("customer_id"), r.getLocalDate("day"), read(r.getString("totals"), Totals.class)))
             .toList());
+  }
+
+  @Override
+  public CompletionStage<List<CustomerTotals>> open(String tenantId, String customerId, boolean byIssue) {
+    String map = byIssue ? "open_by_issue" : "open_by_due";
+    String cql = "SELECT customer_id, currency, " + map + ", unapplied, account_credit FROM " + ks + ".report_open WHERE tenant = ?";
+    CompletionStage<List<Row>> rows = customerId == null
+        ? session.selectAll(cql, tenantId)
+        : session.selectAll(cql + " AND customer_id = ?", tenantId, customerId);
+    return rows.thenApply(found -> found.stream().map(r -> {
+      Totals t = new Totals();
+      t.currency = r.getString("currency");
+      java.util.Map<LocalDate, java.math.BigDecimal> open = r.getMap(map, LocalDate.class, java.math.BigDecimal.class);
+      (byIssue ? t.openByIssue : t.openByDue).putAll(open);
+      t.unapplied = r.getBigDecimal("unapplied");
+      t.accountCredit = r.getBigDecimal("account_credit");
+      return new CustomerTotals(r.getString("customer_id"), null, t);
+    }).toList());
   }
 
   @Override
@@ -182,34 +203,33 @@ public final class CassandraReportStore implements ReportStore {
 
   @Override
   public CompletionStage<Done> deleteTenant(String tenantId) {
-    return customers(tenantId).thenCompose(customers -> {
-      List<CompletableFuture<Optional<Row>>> firstDays = customers.stream()
-          .map(c -> session.selectOne("SELECT day FROM " + ks + ".report_customer_days WHERE tenant = ? AND customer_id = ? "
-              + "ORDER BY day ASC LIMIT 1", tenantId, c.customerId()).toCompletableFuture())
-          .toList();
-      return CompletableFuture.allOf(firstDays.toArray(CompletableFuture[]::new)).thenCompose(found -> {
-        List<CompletableFuture<?>> deletes = new ArrayList<>();
-        YearMonth first = null;
-        YearMonth last = null;
-        for (int i = 0; i < customers.size(); i++) {
-          CustomerTotals c = customers.get(i);
-          deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_books WHERE tenant = ? AND customer_id = ?", tenantId,
-              c.customerId()).toCompletableFuture());
-          deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_customer_days WHERE tenant = ? AND customer_id = ?", tenantId,
-              c.customerId()).toCompletableFuture());
-          YearMonth since = YearMonth.from(firstDays.get(i).join().map(r -> r.getLocalDate("day")).orElse(c.day()));
-          first = first == null || since.isBefore(first) ? since : first;
-          last = last == null || YearMonth.from(c.day()).isAfter(last) ? YearMonth.from(c.day()) : last;
-        }
-        for (YearMonth m = first; m != null && !m.isAfter(last); m = m.plusMonths(1)) {
-          deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_days WHERE tenant = ? AND month = ?", tenantId, m.toString())
-              .toCompletableFuture());
-          deletes.add(session.executeWrite("DELETE FROM " + ks + ".report_invoices WHERE tenant = ? AND month = ?", tenantId, m.toString())
-              .toCompletableFuture());
-        }
-        return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
-      });
-    }).thenCompose(all -> session.executeWrite("DELETE FROM " + ks + ".report_customers WHERE tenant = ?", tenantId));
+    // A step of 64 statements at a time: a tenant's thousands of customers do not flood the driver.
+    return customers(tenantId).thenCompose(customers -> Reports.inSteps(customers, c -> session.selectOne("SELECT day FROM " + ks
+            + ".report_customer_days WHERE tenant = ? AND customer_id = ? ORDER BY day ASC LIMIT 1", tenantId, c.customerId())
+        .thenCompose(first -> session.executeWrite("DELETE FROM " + ks + ".report_books WHERE tenant = ? AND customer_id = ?", tenantId,
+                c.customerId())
+            .thenCompose(d -> session.executeWrite("DELETE FROM " + ks + ".report_customer_days WHERE tenant = ? AND customer_id = ?",
+                tenantId, c.customerId()))
+            .thenApply(d -> first.map(r -> r.getLocalDate("day")).orElse(c.day()))))
+        .thenCompose(firstDays -> {
+          YearMonth first = null;
+          YearMonth last = null;
+          for (int i = 0; i < customers.size(); i++) {
+            YearMonth since = YearMonth.from(firstDays.get(i));
+            YearMonth until = YearMonth.from(customers.get(i).day());
+            first = first == null || since.isBefore(first) ? since : first;
+            last = last == null || until.isAfter(last) ? until : last;
+          }
+          List<String> months = new ArrayList<>();
+          for (YearMonth m = first; m != null && !m.isAfter(last); m = m.plusMonths(1)) {
+            months.add(m.toString());
+          }
+          return Reports.inSteps(months, m -> session.executeWrite("DELETE FROM " + ks + ".report_days WHERE tenant = ? AND month = ?",
+              tenantId, m).thenCompose(d -> session.executeWrite("DELETE FROM " + ks + ".report_invoices WHERE tenant = ? AND month = ?",
+              tenantId, m)));
+        }))
+        .thenCompose(all -> session.executeWrite("DELETE FROM " + ks + ".report_customers WHERE tenant = ?", tenantId))
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + ks + ".report_open WHERE tenant = ?", tenantId));
   }
 
   static String month(LocalDate day) {

@@ -70,6 +70,11 @@ public final class InMemoryReportStore implements ReportStore {
   }
 
   @Override
+  public CompletionStage<List<CustomerTotals>> open(String tenantId, String customerId, boolean byIssue) {
+    return customers(tenantId).thenApply(all -> all.stream().filter(c -> customerId == null || customerId.equals(c.customerId())).toList());
+  }
+
+  @Override
   public synchronized CompletionStage<Optional<CustomerTotals>> asOf(String tenantId, String customerId, LocalDate day) {
     TreeMap<LocalDate, Totals> days = history.get(key(tenantId, customerId));
     var e = days == null ? null : days.floorEntry(day);

@@ -37,6 +37,13 @@ public interface ReportStore {
   /** Every customer's totals now. */
   CompletionStage<List<CustomerTotals>> customers(String tenantId);
 
+  /**
+   * What every customer (or only {@code customerId}) has open now: totals holding only the
+   * currency, the open balances of one basis (by due date, or by issue date when {@code byIssue}),
+   * unapplied cash and account credit — all the aging of today reads.
+   */
+  CompletionStage<List<CustomerTotals>> open(String tenantId, String customerId, boolean byIssue);
+
   /** A customer's totals at the end of {@code day}: the last day on or before it that changed them. */
   CompletionStage<Optional<CustomerTotals>> asOf(String tenantId, String customerId, LocalDate day);
 

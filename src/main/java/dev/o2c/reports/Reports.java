@@ -41,7 +41,7 @@ public final class Reports {
     LocalDate day = asOf.orElse(clock.today());
     CompletionStage<List<ReportStore.CustomerTotals>> customers = day.isBefore(clock.today())
         ? asOf(tenantId, day, filter)
-        : store.customers(tenantId);
+        : store.open(tenantId, filter.customerId(), basis == ArAging.Basis.ISSUE);
     return customers.thenApply(all -> ArAging.of(covered(all, filter), day, basis, settings.agingBuckets(tenantId)));
   }
 
@@ -146,7 +146,7 @@ public final class Reports {
   private static final int PARALLEL_READS = 64;
 
   /** {@code read} of every item, {@link #PARALLEL_READS} at a time, in order. */
-  static <T, R> CompletionStage<List<R>> inSteps(List<T> items, Function<T, CompletionStage<R>> read) {
+  public static <T, R> CompletionStage<List<R>> inSteps(List<T> items, Function<T, CompletionStage<R>> read) {
     CompletionStage<List<R>> all = CompletableFuture.completedFuture(new ArrayList<>());
     for (int from = 0; from < items.size(); from += PARALLEL_READS) {
       List<T> step = items.subList(from, Math.min(items.size(), from + PARALLEL_READS));
