@@ -137,7 +137,7 @@ public final class FaultTest {
     }
     log("starting the server (" + (external ? "external Cassandra node" : "embedded Cassandra node") + "), data in " + dir);
     server = startServer("server-1");
-    awaitReady(Duration.ofSeconds(180));
+    awaitReady(Duration.ofSeconds(300)); // a fresh keyspace's schema alone may take up to 180 s here
     for (int c = 0; c < clients; c++) {
       int status = send("POST", "/v1/customers", "{\"customerId\":\"ft-" + c + "\",\"name\":\"Fault test " + c
           + "\",\"currency\":\"EUR\",\"creditLimit\":\"1000000\",\"paymentTermsDays\":30}", null).statusCode();

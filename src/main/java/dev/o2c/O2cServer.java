@@ -60,6 +60,8 @@ public final class O2cServer {
   public static final String CASSANDRA_SESSION = "pekko.persistence.cassandra";
 
   private static final Duration STARTUP_STEP_TIMEOUT = Duration.ofSeconds(90);
+  /** Creating the keyspace's 40-odd tables on a fresh node of a busy 2-core machine has taken over 90 s. */
+  private static final Duration SCHEMA_TIMEOUT = Duration.ofSeconds(180);
 
   private final ActorSystem<Void> system;
   private final GuardedHttpServer binding;
@@ -83,7 +85,7 @@ public final class O2cServer {
       if (cassandra.shouldApplySchema()) {
         await(
             session.underlying().thenCompose(cql -> CassandraSchema.apply(cql, cassandra.keyspace(), cassandra.replication())),
-            "applying the schema of keyspace " + cassandra.keyspace());
+            "applying the schema of keyspace " + cassandra.keyspace(), SCHEMA_TIMEOUT);
       }
 
       Cluster cluster = Cluster.get(system);
@@ -146,12 +148,16 @@ public final class O2cServer {
   }
 
   private static <T> T await(CompletionStage<T> stage, String what) {
+    return await(stage, what, STARTUP_STEP_TIMEOUT);
+  }
+
+  private static <T> T await(CompletionStage<T> stage, String what, Duration timeout) {
     try {
-      return stage.toCompletableFuture().get(STARTUP_STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("Failed " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("Timed out " + what + " after " + STARTUP_STEP_TIMEOUT, e);
+      throw new IllegalStateException("Timed out " + what + " after " + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted " + what, e);

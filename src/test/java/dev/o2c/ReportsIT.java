@@ -168,7 +168,8 @@ class ReportsIT {
         + today + ",due,USD,rc,0.00,11.90,0.00,0.00,0.00,11.90,0.00,0.00\r\n"
         + today + ",due,USD,TOTAL,0.00,11.90,0.00,0.00,0.00,11.90,0.00,0.00\r\n", csv.body());
     for (String bad : List.of("ar-aging?basis=posted", "ar-aging?asOf=yesterday", "ar-aging?currency=EURO", "dso?from=2026-12-10&to=2026-12-01",
-        "cash-flow?from=2026-01-01&to=2027-06-01", "customer-value?top=0", "ar-aging?format=xml")) {
+        "cash-flow?from=2026-01-01&to=2027-06-01", "customer-value?top=0", "ar-aging?format=xml", "ar-aging?bsis=issue",
+        "customer-value?from=2026-12-01")) {
       Http.Response r = server.get("/v1/reports/" + bad);
       assertEquals(400, r.status(), bad + ": " + r.body());
       assertEquals("application/problem+json", r.raw().headers().firstValue("Content-Type").orElse(""), bad);
@@ -197,7 +198,10 @@ class ReportsIT {
     var cql = CassandraSessionRegistry.get(server.server().system()).sessionFor(O2cServer.CASSANDRA_SESSION);
     cql.executeWrite("UPDATE reports_it.report_customers SET totals = '{\"currency\":\"EUR\",\"openByDue\":{\"2020-01-01\":1}}' "
         + "WHERE tenant = 'dev' AND customer_id = 'ra'").toCompletableFuture().get();
-    assertTrue(!server.get("/v1/reports/ar-aging").json().equals(aging), "the row is spoilt");
+    cql.executeWrite("UPDATE reports_it.report_open SET open_by_due = {'2020-01-01': 1} WHERE tenant = 'dev' AND customer_id = 'ra'")
+        .toCompletableFuture().get();
+    assertTrue(!server.get("/v1/reports/ar-aging").json().equals(aging), "the aging's row is spoilt");
+    assertTrue(!server.get("/v1/reports/customer-value").json().equals(value), "the totals' row is spoilt");
 
     Http.Response rebuild = server.postJson("/v1/admin/reports/rebuild", "", null);
     assertEquals(202, rebuild.status(), rebuild.body());

@@ -91,6 +91,15 @@ public final class ReportRoutes extends ApiDirectives implements TenantRoutes {
   java.util.function.Supplier<Route> prepare(Caller caller, String report, Query q) {
     String tenant = caller.tenantId();
     LocalDate today = reports.today();
+    List<String> takes = REPORTS.get(report);
+    if (takes != null) {
+      // A parameter the report does not take is refused, not ignored (a typo would silently widen the report).
+      for (String name : new java.util.TreeSet<>(q.params().keySet())) {
+        if (!takes.contains(name) && !name.equals("format")) {
+          throw Query.invalid(name, "is not a parameter of " + report + " (it takes " + takes + " and format)");
+        }
+      }
+    }
     switch (report) {
       case "ar-aging" -> {
         Optional<LocalDate> asOf = q.date("asOf");
