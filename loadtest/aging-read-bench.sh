@@ -15,8 +15,8 @@ setsid java -Xms2g -Xmx2g -Dconfig.file=config/benchmark.conf -Do2c.profile=deve
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true; sleep 15; pkill -KILL -f "$PWD/$OUT/cassandra" 2>/dev/null || true' EXIT
 for i in $(seq 1 180); do curl -sf -o /dev/null "$BASE/health/ready" && break; sleep 1; done
-java -cp "$(ls target/lib/*.jar | tr '\n' ':')" loadtest/aging/AgingRows.java 127.0.0.1:19042 o2c "${AGING_CUSTOMERS:-1000}" "${AGING_DATES:-100}"
-python3 loadtest/reports_bench.py aging "$BASE" 500 | head -1
+java -Dlogback.configurationFile=config/logback.xml -cp "$(ls target/lib/*.jar | tr '\n' ':')" loadtest/aging/AgingRows.java 127.0.0.1:19042 o2c "${AGING_CUSTOMERS:-1000}" "${AGING_DATES:-100}"
+python3 loadtest/reports_bench.py aging "$BASE" 500 2>&1 | sed -n 1p || true  # only the aging line (the rest of its output is cut)
 python3 - "$BASE" <<'PY'
 import sys, time, urllib.request
 base = sys.argv[1]
