@@ -11,7 +11,7 @@ mkdir -p "$OUT"
 BASE=http://127.0.0.1:18080
 O2C_HTTP_PORT=18080 O2C_MANAGEMENT_PORT=18558 O2C_REMOTE_PORT=35520 O2C_CASSANDRA_CQL_PORT=19042 O2C_CASSANDRA_STORAGE_PORT=17000 \
 O2C_CASSANDRA_JMX_PORT=17199 O2C_CASSANDRA_DATA_DIR=$PWD/$OUT/cassandra \
-setsid java -Xms2g -Xmx2g -Dconfig.file=config/benchmark.conf -Do2c.profile=development -jar target/o2c-server.jar > "$OUT/server.log" 2>&1 &
+setsid java -Xms2g -Xmx2g ${BENCH_JAVA_OPTS:-} -Dconfig.file=config/benchmark.conf -Do2c.profile=development -jar target/o2c-server.jar > "$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true; sleep 15; pkill -KILL -f "$PWD/$OUT/cassandra" 2>/dev/null || true' EXIT
 for i in $(seq 1 180); do curl -sf -o /dev/null "$BASE/health/ready" && break; sleep 1; done

@@ -67,43 +67,51 @@ public final class ArAging {
 
   /** The bucket of an invoice {@code days} past its date. */
   static int bucket(long days, List<Integer> edges) {
+    return bucket(days, edges.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static int bucket(long days, int[] edges) {
     if (days <= 0) {
       return 0;
     }
-    for (int i = 0; i < edges.size(); i++) {
-      if (days <= edges.get(i)) {
+    for (int i = 0; i < edges.length; i++) {
+      if (days <= edges[i]) {
         return i + 1;
       }
     }
-    return edges.size() + 1;
+    return edges.length + 1;
   }
 
   /** The aging of these customers' totals (each as of {@code asOf}), largest total first. */
   public static Report of(List<ReportStore.CustomerTotals> customers, LocalDate asOf, Basis basis, List<Integer> edges) {
-    int n = edges.size() + 2;
+    return ofOpen(customers.stream().map(c -> ReportStore.OpenLine.of(c, basis == Basis.ISSUE)).toList(), asOf, basis, edges);
+  }
+
+  /** The aging of what these customers have open (as of {@code asOf}), largest total first. */
+  public static Report ofOpen(List<ReportStore.OpenLine> customers, LocalDate asOf, Basis basis, List<Integer> edges) {
+    int[] edge = edges.stream().mapToInt(Integer::intValue).toArray();
+    int n = edge.length + 2;
+    long day = asOf.toEpochDay();
     Map<String, List<Line>> byCurrency = new TreeMap<>();
-    for (ReportStore.CustomerTotals c : customers) {
-      Totals t = c.totals();
-      if (t.currency() == null) {
+    for (ReportStore.OpenLine c : customers) {
+      if (c.currency() == null) {
         continue;
       }
-      BigDecimal zero = Money.zero(t.currency());
-      List<BigDecimal> buckets = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        buckets.add(zero);
-      }
-      Map<LocalDate, BigDecimal> open = basis == Basis.DUE ? t.openByDue() : t.openByIssue();
+      BigDecimal zero = Money.zero(c.currency());
+      BigDecimal[] buckets = new BigDecimal[n];
+      java.util.Arrays.fill(buckets, zero);
+      OpenBalances open = c.open();
       BigDecimal total = zero;
-      for (var e : open.entrySet()) {
-        int b = bucket(ChronoUnit.DAYS.between(e.getKey(), asOf), edges);
-        buckets.set(b, buckets.get(b).add(e.getValue()));
-        total = total.add(e.getValue());
+      for (int i = 0; i < open.size(); i++) {
+        int b = bucket(day - open.epochDay(i), edge);
+        buckets[b] = buckets[b].add(open.amount(i));
+        total = total.add(open.amount(i));
       }
-      if (total.signum() == 0 && t.unapplied().signum() == 0 && t.accountCredit().signum() == 0) {
+      if (total.signum() == 0 && c.unapplied().signum() == 0 && c.accountCredit().signum() == 0) {
         continue; // nothing open: not a line of the report
       }
-      byCurrency.computeIfAbsent(t.currency(), k -> new ArrayList<>())
-          .add(new Line(c.customerId(), buckets, total, zero.add(t.unapplied()), zero.add(t.accountCredit())));
+      byCurrency.computeIfAbsent(c.currency(), k -> new ArrayList<>())
+          .add(new Line(c.customerId(), List.of(buckets), total, zero.add(c.unapplied()), zero.add(c.accountCredit())));
     }
     List<Currency> currencies = new ArrayList<>();
     for (var e : byCurrency.entrySet()) {

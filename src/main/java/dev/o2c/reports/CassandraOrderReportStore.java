@@ -27,15 +27,11 @@ public final class CassandraOrderReportStore implements OrderReportStore {
     this.ks = keyspace;
   }
 
-  static String month(Instant at) {
-    return YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
-  }
-
   @Override
   public CompletionStage<Done> placed(String tenantId, OrderRow r) {
     CompletionStage<Done> row = session.executeWrite("INSERT INTO " + ks + ".report_orders (tenant, month, " + COLUMNS + ") VALUES "
             + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        tenantId, month(r.placedAt()), r.orderId(), r.customerId(), r.channel(), r.externalReference(), r.currency(), r.status(),
+        tenantId, MonthScan.month(r.placedAt()), r.orderId(), r.customerId(), r.channel(), r.externalReference(), r.currency(), r.status(),
         r.holdReasons(), r.reviewQueue(), r.units(), r.net(), r.gross(), CassandraReportStore.write(r.lines()), r.invoiceId(), r.placedAt(),
         r.invoicedAt(), r.verifiedAt(), r.approved(), r.shippedAt(), r.deliveredAt(), r.paidAt(), r.closedAt(), r.manualAllocation(),
         r.creditNote());
@@ -72,7 +68,7 @@ public final class CassandraOrderReportStore implements OrderReportStore {
     if (sets.isEmpty()) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
-    values.addAll(List.of(tenantId, month(placedAt), placedAt, orderId));
+    values.addAll(List.of(tenantId, MonthScan.month(placedAt), placedAt, orderId));
     // IF EXISTS is not used: the row exists (its key was read), and a lightweight transaction per event would cost a Paxos round.
     return session.executeWrite("UPDATE " + ks + ".report_orders SET " + String.join(", ", sets)
         + " WHERE tenant = ? AND month = ? AND placed_at = ? AND order_id = ?", values.toArray());
@@ -114,7 +110,7 @@ public final class CassandraOrderReportStore implements OrderReportStore {
 
   @Override
   public CompletionStage<Page> list(String tenantId, Query query, String pageToken, int limit, int maxScan) {
-    OrderCursor start = pageToken == null ? OrderCursor.before(query.to()) : OrderCursor.open(pageToken);
+    ListCursor start = pageToken == null ? ListCursor.before(query.to()) : ListCursor.open(pageToken);
     MonthScan<OrderRow> scan = new MonthScan<>((month, lower, upper, chunk) -> session.selectAll("SELECT " + COLUMNS + " FROM " + ks
         + ".report_orders WHERE tenant = ? AND month = ? AND placed_at <= ? AND placed_at >= ? LIMIT ?", tenantId, month, upper, lower, chunk)
         .thenApply(rows -> rows.stream().map(CassandraOrderReportStore::row).toList()), OrderRow::placedAt, OrderRow::orderId);

@@ -123,21 +123,15 @@ public final class CassandraReportStore implements ReportStore {
   }
 
   @Override
-  public CompletionStage<List<CustomerTotals>> open(String tenantId, String customerId, boolean byIssue) {
+  public CompletionStage<List<OpenLine>> open(String tenantId, String customerId, boolean byIssue) {
     String map = byIssue ? "open_by_issue" : "open_by_due";
     String cql = "SELECT customer_id, currency, " + map + ", unapplied, account_credit FROM " + ks + ".report_open WHERE tenant = ?";
     CompletionStage<List<Row>> rows = customerId == null
         ? session.selectAll(cql, tenantId)
         : session.selectAll(cql + " AND customer_id = ?", tenantId, customerId);
-    return rows.thenApply(found -> found.stream().map(r -> {
-      Totals t = new Totals();
-      t.currency = r.getString("currency");
-      java.util.Map<LocalDate, java.math.BigDecimal> open = r.getMap(map, LocalDate.class, java.math.BigDecimal.class);
-      (byIssue ? t.openByIssue : t.openByDue).putAll(open);
-      t.unapplied = r.getBigDecimal("unapplied");
-      t.accountCredit = r.getBigDecimal("account_credit");
-      return new CustomerTotals(r.getString("customer_id"), null, t);
-    }).toList());
+    // the map's bytes, not the driver's map: OpenBalances reads them without building one (see there)
+    return rows.thenApply(found -> found.stream().map(r -> new OpenLine(r.getString("customer_id"), r.getString("currency"),
+        OpenBalances.decode(r.getBytesUnsafe(map)), r.getBigDecimal("unapplied"), r.getBigDecimal("account_credit"))).toList());
   }
 
   @Override
@@ -185,7 +179,7 @@ public final class CassandraReportStore implements ReportStore {
   public CompletionStage<InvoiceRow.Page> invoices(String tenantId, InvoiceRow.Query query, LocalDate from, LocalDate to, String pageToken,
       int limit, int maxScan) {
     Instant start = from.atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
-    OrderCursor cursor = pageToken == null ? OrderCursor.before(to.atStartOfDay().toInstant(java.time.ZoneOffset.UTC)) : OrderCursor.open(pageToken);
+    ListCursor cursor = pageToken == null ? ListCursor.before(to.atStartOfDay().toInstant(java.time.ZoneOffset.UTC)) : ListCursor.open(pageToken);
     MonthScan<InvoiceRow> scan = new MonthScan<>((month, lower, upper, chunk) -> session.selectAll("SELECT issued_on, invoice_id, "
         + "invoice_number, customer_id, order_id, currency, total, balance, status, due_on, dunning_level FROM " + ks + ".report_invoices "
         + "WHERE tenant = ? AND month = ? AND issued_on <= ? AND issued_on >= ? LIMIT ?", tenantId, month, day(upper), day(lower), chunk)

@@ -68,7 +68,7 @@ public final class InMemoryOrderReportStore implements OrderReportStore {
 
   @Override
   public CompletionStage<Page> list(String tenantId, Query query, String pageToken, int limit, int maxScan) {
-    OrderCursor at = pageToken == null ? OrderCursor.before(query.to()) : OrderCursor.open(pageToken);
+    ListCursor at = pageToken == null ? ListCursor.before(query.to()) : ListCursor.open(pageToken);
     List<OrderRow> found = new ArrayList<>();
     int scanned = 0;
     for (OrderRow r : newestFirst(tenantId)) {
@@ -80,7 +80,7 @@ public final class InMemoryOrderReportStore implements OrderReportStore {
         found.add(r);
       }
       if (found.size() >= limit || scanned >= maxScan) {
-        return done(new Page(found, new OrderCursor(r.placedAt(), r.orderId()).token(), scanned));
+        return done(new Page(found, new ListCursor(r.placedAt(), r.orderId()).token(), scanned));
       }
     }
     return done(new Page(found, null, scanned));

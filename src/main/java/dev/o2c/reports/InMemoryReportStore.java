@@ -70,8 +70,9 @@ public final class InMemoryReportStore implements ReportStore {
   }
 
   @Override
-  public CompletionStage<List<CustomerTotals>> open(String tenantId, String customerId, boolean byIssue) {
-    return customers(tenantId).thenApply(all -> all.stream().filter(c -> customerId == null || customerId.equals(c.customerId())).toList());
+  public CompletionStage<List<OpenLine>> open(String tenantId, String customerId, boolean byIssue) {
+    return customers(tenantId).thenApply(all -> all.stream().filter(c -> customerId == null || customerId.equals(c.customerId()))
+        .map(c -> OpenLine.of(c, byIssue)).toList());
   }
 
   @Override
@@ -98,7 +99,7 @@ public final class InMemoryReportStore implements ReportStore {
   @Override
   public synchronized CompletionStage<InvoiceRow.Page> invoices(String tenantId, InvoiceRow.Query query, LocalDate from, LocalDate to,
       String pageToken, int limit, int maxScan) {
-    OrderCursor at = pageToken == null ? OrderCursor.before(to.atStartOfDay().toInstant(java.time.ZoneOffset.UTC)) : OrderCursor.open(pageToken);
+    ListCursor at = pageToken == null ? ListCursor.before(to.atStartOfDay().toInstant(java.time.ZoneOffset.UTC)) : ListCursor.open(pageToken);
     List<InvoiceRow> all = new ArrayList<>();
     books.forEach((k, s) -> {
       String[] parts = k.split("\u0000");
@@ -118,7 +119,7 @@ public final class InMemoryReportStore implements ReportStore {
         found.add(r);
       }
       if (found.size() >= limit || scanned >= maxScan) {
-        return CompletableFuture.completedFuture(new InvoiceRow.Page(found, new OrderCursor(r.issuedAt(), r.invoiceId()).token()));
+        return CompletableFuture.completedFuture(new InvoiceRow.Page(found, new ListCursor(r.issuedAt(), r.invoiceId()).token()));
       }
     }
     return CompletableFuture.completedFuture(new InvoiceRow.Page(found, null));

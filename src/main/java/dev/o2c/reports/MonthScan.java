@@ -23,7 +23,7 @@ final class MonthScan<T> {
   }
 
   /** A page and where the next begins (null: no more); {@code scanned}: rows read. */
-  record Result<T>(List<T> rows, OrderCursor next, int scanned) {}
+  record Result<T>(List<T> rows, ListCursor next, int scanned) {}
 
   static final int CHUNK = 500;
 
@@ -41,20 +41,20 @@ final class MonthScan<T> {
     return YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
   }
 
-  CompletionStage<Result<T>> scan(OrderCursor start, Instant from, Predicate<T> keep, int limit, int maxScan) {
+  CompletionStage<Result<T>> scan(ListCursor start, Instant from, Predicate<T> keep, int limit, int maxScan) {
     return step(start, from, keep, limit, maxScan, new ArrayList<>(), 0);
   }
 
-  private CompletionStage<Result<T>> step(OrderCursor cursor, Instant from, Predicate<T> keep, int limit, int maxScan, List<T> found,
+  private CompletionStage<Result<T>> step(ListCursor cursor, Instant from, Predicate<T> keep, int limit, int maxScan, List<T> found,
       int scanned) {
-    if (cursor.placedAt().isBefore(from)) {
+    if (cursor.at().isBefore(from)) {
       return CompletableFuture.completedFuture(new Result<>(found, null, scanned));
     }
-    String month = month(cursor.placedAt());
+    String month = month(cursor.at());
     Instant monthStart = YearMonth.parse(month).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant lower = from.isAfter(monthStart) ? from : monthStart;
-    return chunk.read(month, lower, cursor.placedAt(), CHUNK).thenCompose(rows -> {
-      OrderCursor next = cursor;
+    return chunk.read(month, lower, cursor.at(), CHUNK).thenCompose(rows -> {
+      ListCursor next = cursor;
       int seen = scanned;
       boolean moved = false;
       for (T row : rows) {
@@ -63,7 +63,7 @@ final class MonthScan<T> {
         }
         moved = true;
         seen++;
-        next = new OrderCursor(at.apply(row), id.apply(row));
+        next = new ListCursor(at.apply(row), id.apply(row));
         if (keep.test(row)) {
           found.add(row);
         }
@@ -72,9 +72,9 @@ final class MonthScan<T> {
         }
       }
       if (rows.size() < CHUNK) {
-        next = OrderCursor.before(monthStart.minusMillis(1)); // the month is done: the month before
+        next = ListCursor.before(monthStart.minusMillis(1)); // the month is done: the month before
       } else if (!moved) {
-        next = OrderCursor.before(cursor.placedAt().minusMillis(1)); // a whole chunk at one instant was on earlier pages
+        next = ListCursor.before(cursor.at().minusMillis(1)); // a whole chunk at one instant was on earlier pages
       }
       return step(next, from, keep, limit, maxScan, found, seen);
     });

@@ -18,6 +18,18 @@ public interface ReportStore {
   /** A customer's totals as of a day. */
   record CustomerTotals(String customerId, LocalDate day, Totals totals) {}
 
+  /** What a customer has open: all the AR aging reads. */
+  record OpenLine(String customerId, String currency, OpenBalances open, java.math.BigDecimal unapplied,
+                  java.math.BigDecimal accountCredit) {
+
+    /** The open balances of these totals by issue date ({@code byIssue}) or by due date. */
+    static OpenLine of(CustomerTotals c, boolean byIssue) {
+      Totals t = c.totals();
+      return new OpenLine(c.customerId(), t.currency(), OpenBalances.of(byIssue ? t.openByIssue() : t.openByDue()), t.unapplied(),
+          t.accountCredit());
+    }
+  }
+
   /** What a day brought to a customer ({@link Book#today()}). */
   record DayFlows(LocalDate day, String customerId, Totals flows) {}
 
@@ -38,11 +50,11 @@ public interface ReportStore {
   CompletionStage<List<CustomerTotals>> customers(String tenantId);
 
   /**
-   * What every customer (or only {@code customerId}) has open now: totals holding only the
-   * currency, the open balances of one basis (by due date, or by issue date when {@code byIssue}),
-   * unapplied cash and account credit — all the aging of today reads.
+   * What every customer (or only {@code customerId}) has open now: the currency, the open
+   * balances of one basis (by due date, or by issue date when {@code byIssue}), unapplied cash and
+   * account credit — all the aging of today reads.
    */
-  CompletionStage<List<CustomerTotals>> open(String tenantId, String customerId, boolean byIssue);
+  CompletionStage<List<OpenLine>> open(String tenantId, String customerId, boolean byIssue);
 
   /** A customer's totals at the end of {@code day}: the last day on or before it that changed them. */
   CompletionStage<Optional<CustomerTotals>> asOf(String tenantId, String customerId, LocalDate day);

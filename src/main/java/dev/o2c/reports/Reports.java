@@ -39,10 +39,12 @@ public final class Reports {
   /** AR aging as of {@code asOf} (today if empty): the books now for today or later, as they stood that day for a past day. */
   public CompletionStage<ArAging.Report> aging(String tenantId, Optional<LocalDate> asOf, ArAging.Basis basis, Filter filter) {
     LocalDate day = asOf.orElse(clock.today());
-    CompletionStage<List<ReportStore.CustomerTotals>> customers = day.isBefore(clock.today())
-        ? asOf(tenantId, day, filter)
-        : store.open(tenantId, filter.customerId(), basis == ArAging.Basis.ISSUE);
-    return customers.thenApply(all -> ArAging.of(covered(all, filter), day, basis, settings.agingBuckets(tenantId)));
+    boolean byIssue = basis == ArAging.Basis.ISSUE;
+    CompletionStage<List<ReportStore.OpenLine>> open = day.isBefore(clock.today())
+        ? asOf(tenantId, day, filter).thenApply(all -> covered(all, filter).stream().map(c -> ReportStore.OpenLine.of(c, byIssue)).toList())
+        : store.open(tenantId, filter.customerId(), byIssue)
+            .thenApply(all -> all.stream().filter(c -> filter.currency() == null || filter.currency().equals(c.currency())).toList());
+    return open.thenApply(all -> ArAging.ofOpen(all, day, basis, settings.agingBuckets(tenantId)));
   }
 
   public CompletionStage<Dso.Report> dso(String tenantId, LocalDate from, LocalDate to, Filter filter) {
