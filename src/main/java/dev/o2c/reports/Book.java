@@ -67,7 +67,7 @@ public final class Book {
     this.seqNr = seqNr;
     this.day = day;
     this.totals = totals == null ? new Totals() : totals;
-    this.dayStart = dayStart == null ? this.totals.copy() : dayStart;
+    this.dayStart = dayStart == null ? this.totals.withoutOpen() : dayStart;
     this.invoices = new HashMap<>(invoices);
   }
 
@@ -100,7 +100,7 @@ public final class Book {
     // A day earlier than the book's (a test clock set back) is booked on the book's day.
     if (day == null || eventDay.isAfter(day)) {
       day = eventDay;
-      dayStart = totals.copy();
+      dayStart = totals.withoutOpen(); // the running sums the day's flows are taken from
     }
     if (event instanceof CustomerAccount.InvoiceIssued e) {
       issued(e);
@@ -254,12 +254,12 @@ public final class Book {
     return totals.copy();
   }
 
-  /** The totals when the book's day began (a copy). */
+  /** The running sums when the book's day began, without open balances (a copy). */
   public Totals dayStart() {
     return dayStart.copy();
   }
 
-  /** What the book's day brought: its flows, and the open balances at its end. */
+  /** What the book's day brought: its flows (no open balances: {@link Totals#since}). */
   public Totals today() {
     return totals.since(dayStart);
   }

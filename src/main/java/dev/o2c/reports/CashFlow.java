@@ -45,9 +45,9 @@ public final class CashFlow {
 
   private CashFlow() {}
 
-  /** From each day's flows and every customer's open balances now ({@code current}). */
+  /** From each day's flows and what every customer has open now ({@code current}, by due date). */
   public static Report of(LocalDate from, LocalDate to, LocalDate today, List<ReportStore.DayFlows> flows,
-      List<ReportStore.CustomerTotals> current) {
+      List<ReportStore.OpenLine> current) {
     Map<String, TreeMap<LocalDate, Day>> byCurrency = new TreeMap<>();
     Map<String, BigDecimal> overdue = new TreeMap<>();
     for (ReportStore.DayFlows f : flows) {
@@ -61,23 +61,24 @@ public final class CashFlow {
       put(byCurrency, t.currency(), new Day(d.day(), d.received().add(t.received()), rules, d.refunded().add(t.refunded()),
           d.reversed().add(t.reversed()), d.expected()));
     }
-    for (ReportStore.CustomerTotals c : current) {
-      Totals t = c.totals();
-      if (t.currency() == null) {
+    long first = Math.max(from.toEpochDay(), today.toEpochDay());
+    for (ReportStore.OpenLine c : current) {
+      if (c.currency() == null) {
         continue;
       }
-      for (var open : t.openByDue().entrySet()) {
-        LocalDate due = open.getKey();
-        if (due.isBefore(today)) {
-          overdue.merge(t.currency(), open.getValue(), BigDecimal::add);
-        } else if (!due.isBefore(from) && !due.isAfter(to)) {
-          Day d = day(byCurrency, t.currency(), due);
-          put(byCurrency, t.currency(), new Day(d.day(), d.received(), d.appliedByRule(), d.refunded(), d.reversed(),
-              d.expected().add(open.getValue())));
+      OpenBalances open = c.open();
+      for (int i = 0; i < open.size(); i++) {
+        int due = open.epochDay(i);
+        if (due < today.toEpochDay()) {
+          overdue.merge(c.currency(), open.amount(i), BigDecimal::add);
+        } else if (due >= first && due <= to.toEpochDay()) {
+          Day d = day(byCurrency, c.currency(), LocalDate.ofEpochDay(due));
+          put(byCurrency, c.currency(), new Day(d.day(), d.received(), d.appliedByRule(), d.refunded(), d.reversed(),
+              d.expected().add(open.amount(i))));
         }
       }
-      if (overdue.containsKey(t.currency())) {
-        byCurrency.computeIfAbsent(t.currency(), k -> new TreeMap<>());
+      if (overdue.containsKey(c.currency())) {
+        byCurrency.computeIfAbsent(c.currency(), k -> new TreeMap<>());
       }
     }
     List<Currency> out = new ArrayList<>();

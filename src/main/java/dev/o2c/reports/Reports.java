@@ -42,23 +42,21 @@ public final class Reports {
     boolean byIssue = basis == ArAging.Basis.ISSUE;
     CompletionStage<List<ReportStore.OpenLine>> open = day.isBefore(clock.today())
         ? asOf(tenantId, day, filter).thenApply(all -> covered(all, filter).stream().map(c -> ReportStore.OpenLine.of(c, byIssue)).toList())
-        : store.open(tenantId, filter.customerId(), byIssue)
-            .thenApply(all -> all.stream().filter(c -> filter.currency() == null || filter.currency().equals(c.currency())).toList());
+        : open(tenantId, filter, byIssue);
     return open.thenApply(all -> ArAging.ofOpen(all, day, basis, settings.agingBuckets(tenantId)));
   }
 
   public CompletionStage<Dso.Report> dso(String tenantId, LocalDate from, LocalDate to, Filter filter) {
-    return store.customers(tenantId).thenCompose(all -> inSteps(
-        all.stream().filter(c -> filter.customerId() == null || filter.customerId().equals(c.customerId())).toList(),
-        c -> store.asOf(tenantId, c.customerId(), from.minusDays(1))
-            .thenCombine(store.asOf(tenantId, c.customerId(), to), (b, e) -> new Dso.Ends(b.orElse(null), e.orElse(null)))))
+    return customerIds(tenantId, filter).thenCompose(ids -> inSteps(ids,
+        id -> store.asOf(tenantId, id, from.minusDays(1))
+            .thenCombine(store.asOf(tenantId, id, to), (b, e) -> new Dso.Ends(b.orElse(null), e.orElse(null)))))
         .thenApply(ends -> Dso.of(from, to,
             ends.stream().filter(e -> e.end() != null && filter.covers(e.end().customerId(), e.end().totals())).toList()));
   }
 
   public CompletionStage<CashFlow.Report> cashFlow(String tenantId, LocalDate from, LocalDate to, Filter filter) {
-    return store.days(tenantId, from, to).thenCombine(store.customers(tenantId), (days, current) -> CashFlow.of(from, to, clock.today(),
-        days.stream().filter(d -> filter.covers(d.customerId(), d.flows())).toList(), covered(current, filter)));
+    return store.days(tenantId, from, to).thenCombine(open(tenantId, filter, false), (days, current) -> CashFlow.of(from, to, clock.today(),
+        days.stream().filter(d -> filter.covers(d.customerId(), d.flows())).toList(), current));
   }
 
   public CompletionStage<CustomerValue.Report> customerValue(String tenantId, int top, Filter filter) {
@@ -138,9 +136,7 @@ public final class Reports {
   }
 
   private CompletionStage<List<ReportStore.CustomerTotals>> asOf(String tenantId, LocalDate day, Filter filter) {
-    return store.customers(tenantId).thenCompose(all -> inSteps(
-            all.stream().filter(c -> filter.customerId() == null || filter.customerId().equals(c.customerId())).toList(),
-            c -> store.asOf(tenantId, c.customerId(), day)))
+    return customerIds(tenantId, filter).thenCompose(ids -> inSteps(ids, id -> store.asOf(tenantId, id, day)))
         .thenApply(found -> found.stream().flatMap(Optional::stream).toList());
   }
 
@@ -161,6 +157,17 @@ public final class Reports {
       });
     }
     return all;
+  }
+
+  /** What the filter's customers have open now in its currency (report_open: no JSON to parse). */
+  private CompletionStage<List<ReportStore.OpenLine>> open(String tenantId, Filter filter, boolean byIssue) {
+    return store.open(tenantId, filter.customerId(), byIssue)
+        .thenApply(all -> all.stream().filter(c -> filter.currency() == null || filter.currency().equals(c.currency())).toList());
+  }
+
+  /** The filter's customers (every customer with a book; the currency is checked on what is read for each). */
+  private CompletionStage<List<String>> customerIds(String tenantId, Filter filter) {
+    return store.open(tenantId, filter.customerId(), false).thenApply(all -> all.stream().map(ReportStore.OpenLine::customerId).toList());
   }
 
   private static List<ReportStore.CustomerTotals> covered(List<ReportStore.CustomerTotals> all, Filter filter) {

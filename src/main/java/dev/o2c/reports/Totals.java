@@ -160,12 +160,23 @@ public final class Totals {
     return t;
   }
 
+  /** A copy without the open balances by date: the running sums (a day's start, {@link Book}). */
+  Totals withoutOpen() {
+    Totals t = copy();
+    t.openByDue = new TreeMap<>();
+    t.openByIssue = new TreeMap<>();
+    return t;
+  }
+
   /**
    * What happened between {@code earlier} and these totals: the flows (invoiced, cash, credit
-   * notes...) as differences; the open balances and dates are these totals' own.
+   * notes...) as differences; unapplied cash, account credit and the dates are these totals' own;
+   * no open balances (a day's flows are stored for every day a customer's book changed: the
+   * balances by date, up to hundreds of entries, would be most of each row and are read from the
+   * day's totals instead).
    */
   Totals since(Totals earlier) {
-    Totals t = copy();
+    Totals t = withoutOpen();
     t.invoiced = invoiced.subtract(earlier.invoiced);
     t.invoices = invoices - earlier.invoices;
     t.voided = voided.subtract(earlier.voided);
