@@ -43,6 +43,11 @@ def parallel(jobs, workers):
             f.result()
 
 
+def in_flight(result):
+    """A batch line answered 409 because an earlier attempt with its key is still in progress."""
+    return result.get("status") == 409 and "idempotency-key-in-flight" in result.get("problem", {}).get("type", "")
+
+
 def seed(base, customers, days, workers=8, start_day=0, first_day=None):
     t0 = time.time()
 
@@ -70,7 +75,8 @@ def seed(base, customers, days, workers=8, start_day=0, first_day=None):
                              "idempotencyKey": "rb-%d-%d" % (d, c),
                              "lines": [{"sku": "SKU-%d" % (c % 7), "quantity": 1, "unitPrice": "10.00", "taxCode": "STANDARD"}]})
                  for c in range(start, min(customers, start + size))]
-        # Orders that time out (503) are sent again with their keys, as a channel would: up to 5 rounds.
+        # Orders that time out (503), or whose first attempt is still in progress (409 in-flight),
+        # are sent again with their keys, as a channel would: up to 5 rounds.
         for attempt in range(5):
             status, out = call(base, "POST", "/v1/orders/batch", "\n".join(lines), "application/x-ndjson", timeout=600)
             if status != 200:
@@ -82,7 +88,7 @@ def seed(base, customers, days, workers=8, start_day=0, first_day=None):
             failed = [r for r in results if r.get("status") not in (200, 201)]
             if not failed:
                 return
-            if any(r.get("status") != 503 for r in failed):
+            if any(r.get("status") != 503 and not in_flight(r) for r in failed):
                 raise SystemExit("batch: %s" % failed[:2])
             retried[0] += len(failed)
             lines = [lines[r["index"]] for r in failed]

@@ -91,7 +91,7 @@ public final class CassandraReportStore implements ReportStore {
       }
       CompletionStage<Done> now = session.executeWrite(
           "INSERT INTO " + ks + ".report_customers (tenant, customer_id, currency, day, totals) VALUES (?, ?, ?, ?, ?)",
-          tenantId, customerId, totals.currency(), book.day(), totalsJson);
+          tenantId, customerId, totals.currency(), book.day(), write(totals.withoutOpen()));
       CompletionStage<Done> open = session.executeWrite("INSERT INTO " + ks + ".report_open (tenant, customer_id, currency, open_by_due, "
           + "open_by_issue, unapplied, account_credit) VALUES (?, ?, ?, ?, ?, ?, ?)", tenantId, customerId, totals.currency(),
           totals.openByDue(), totals.openByIssue(), totals.unapplied(), totals.accountCredit());

@@ -46,7 +46,8 @@ public final class CustomerValue {
 
   private CustomerValue() {}
 
-  public static Report of(List<ReportStore.CustomerTotals> customers, int top) {
+  /** From every customer's running totals and what each has open now ({@code open}, by customer id). */
+  public static Report of(List<ReportStore.CustomerTotals> customers, Map<String, BigDecimal> open, int top) {
     Map<String, List<Line>> byCurrency = new TreeMap<>();
     for (ReportStore.CustomerTotals c : customers) {
       Totals t = c.totals();
@@ -61,7 +62,7 @@ public final class CustomerValue {
       BigDecimal days = t.paidInvoices() == 0 ? null
           : BigDecimal.valueOf(t.daysToPay()).divide(BigDecimal.valueOf(t.paidInvoices()), 1, RoundingMode.HALF_UP);
       byCurrency.computeIfAbsent(t.currency(), k -> new ArrayList<>()).add(new Line(0, c.customerId(), paid, invoiced, t.invoices(), average,
-          t.firstInvoice(), t.lastInvoice(), days, zero.add(t.open())));
+          t.firstInvoice(), t.lastInvoice(), days, zero.add(open.getOrDefault(c.customerId(), BigDecimal.ZERO))));
     }
     List<Currency> out = new ArrayList<>();
     byCurrency.forEach((currency, lines) -> {

@@ -57,7 +57,19 @@ public final class InMemoryReportStore implements ReportStore {
   }
 
   @Override
-  public synchronized CompletionStage<List<CustomerTotals>> customers(String tenantId) {
+  public CompletionStage<List<CustomerTotals>> customers(String tenantId) {
+    return CompletableFuture.completedFuture(current(tenantId).stream()
+        .map(c -> new CustomerTotals(c.customerId(), c.day(), c.totals().withoutOpen())).toList());
+  }
+
+  @Override
+  public CompletionStage<List<OpenLine>> open(String tenantId, String customerId, boolean byIssue) {
+    return CompletableFuture.completedFuture(current(tenantId).stream().filter(c -> customerId == null || customerId.equals(c.customerId()))
+        .map(c -> OpenLine.of(c, byIssue)).toList());
+  }
+
+  /** Every customer's whole totals now (copies), by customer id. */
+  private synchronized List<CustomerTotals> current(String tenantId) {
     List<CustomerTotals> out = new ArrayList<>();
     books.forEach((k, s) -> {
       String[] parts = k.split("\u0000");
@@ -66,13 +78,7 @@ public final class InMemoryReportStore implements ReportStore {
       }
     });
     out.sort(Comparator.comparing(CustomerTotals::customerId));
-    return CompletableFuture.completedFuture(out);
-  }
-
-  @Override
-  public CompletionStage<List<OpenLine>> open(String tenantId, String customerId, boolean byIssue) {
-    return customers(tenantId).thenApply(all -> all.stream().filter(c -> customerId == null || customerId.equals(c.customerId()))
-        .map(c -> OpenLine.of(c, byIssue)).toList());
+    return out;
   }
 
   @Override

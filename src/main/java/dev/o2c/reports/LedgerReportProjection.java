@@ -58,24 +58,58 @@ public final class LedgerReportProjection extends Handler<List<EventEnvelope<Cus
     Set<String> touched = new LinkedHashSet<>();
     events.forEach(e -> touched.addAll(Book.invoicesTouched(e.event())));
     return store.load(tenantId, customerId, touched).thenCompose(book -> {
-      Map<String, OrderReportStore.Flags> handled = new LinkedHashMap<>();
-      for (EventEnvelope<CustomerAccount.Event> e : events) {
-        book.apply(e.sequenceNr(), e.event(), LocalDate.ofInstant(e.event().at(), ZoneOffset.UTC));
-        handWork(e.event(), book, handled);
-      }
       long last = events.get(events.size() - 1).sequenceNr();
       if (book.seqNr() > last) {
         // A later group was stored already, with everything after it (a replay, a rebuild's other tenants).
         return CompletableFuture.completedFuture(Done.getInstance());
       }
-      // Stored even when every event was applied before: a crash may have come between the book's
-      // write and its totals' (they are rewritten from the book, the same rows).
-      CompletionStage<Done> saved = store.save(tenantId, customerId, book);
-      for (var order : handled.entrySet()) {
-        saved = saved.thenCompose(done -> orders.flag(tenantId, order.getKey(), order.getValue()));
+      Map<String, OrderReportStore.Flags> handled = new LinkedHashMap<>();
+      // The events of each day are applied and stored before the next day's: a day's rows (its
+      // totals at the end, its flows) are written for every day, also when a group holds several
+      // (a replay, a rebuild, a projection catching up). The last day's is stored even when every
+      // event was applied before: a crash may have come between the book's write and its totals'
+      // (they are rewritten from the book, the same rows).
+      CompletionStage<Done> saved = CompletableFuture.completedFuture(Done.getInstance());
+      List<List<EventEnvelope<CustomerAccount.Event>>> days = byDay(events);
+      for (int i = 0; i < days.size(); i++) {
+        List<EventEnvelope<CustomerAccount.Event>> day = days.get(i);
+        boolean lastDay = i == days.size() - 1;
+        saved = saved.thenCompose(done -> {
+          boolean applied = false;
+          for (EventEnvelope<CustomerAccount.Event> e : day) {
+            applied |= book.apply(e.sequenceNr(), e.event(), dayOf(e));
+            handWork(e.event(), book, handled);
+          }
+          return applied || lastDay ? store.save(tenantId, customerId, book) : CompletableFuture.completedFuture(Done.getInstance());
+        });
       }
-      return saved;
+      return saved.thenCompose(done -> {
+        CompletionStage<Done> flagged = CompletableFuture.completedFuture(done);
+        for (var order : handled.entrySet()) {
+          flagged = flagged.thenCompose(d -> orders.flag(tenantId, order.getKey(), order.getValue()));
+        }
+        return flagged;
+      });
     });
+  }
+
+  private static LocalDate dayOf(EventEnvelope<CustomerAccount.Event> e) {
+    return LocalDate.ofInstant(e.event().at(), ZoneOffset.UTC);
+  }
+
+  /** One account's events in runs of one day each: a new run where an event's day is after every day before it. */
+  static List<List<EventEnvelope<CustomerAccount.Event>>> byDay(List<EventEnvelope<CustomerAccount.Event>> events) {
+    List<List<EventEnvelope<CustomerAccount.Event>>> runs = new ArrayList<>();
+    LocalDate latest = null;
+    for (EventEnvelope<CustomerAccount.Event> e : events) {
+      LocalDate day = dayOf(e);
+      if (latest == null || day.isAfter(latest)) {
+        runs.add(new ArrayList<>());
+        latest = day;
+      }
+      runs.get(runs.size() - 1).add(e);
+    }
+    return runs;
   }
 
   /** The orders whose invoices this event worked on by hand: a manual allocation, a credit note (not straight through). */

@@ -97,4 +97,13 @@ public final class OpenBalances {
   public BigDecimal amount(int i) {
     return amounts[i];
   }
+
+  /** The sum of the balances. */
+  public BigDecimal total() {
+    BigDecimal sum = BigDecimal.ZERO;
+    for (BigDecimal amount : amounts) {
+      sum = sum.add(amount);
+    }
+    return sum;
+  }
 }

@@ -46,7 +46,7 @@ public interface ReportStore {
    */
   CompletionStage<Done> save(String tenantId, String customerId, Book book);
 
-  /** Every customer's totals now. */
+  /** Every customer's totals now, without the open balances by date ({@link #open} reads those). */
   CompletionStage<List<CustomerTotals>> customers(String tenantId);
 
   /**

@@ -60,7 +60,8 @@ public final class Reports {
   }
 
   public CompletionStage<CustomerValue.Report> customerValue(String tenantId, int top, Filter filter) {
-    return store.customers(tenantId).thenApply(all -> CustomerValue.of(covered(all, filter), top));
+    return store.customers(tenantId).thenCombine(open(tenantId, filter, false), (all, open) -> CustomerValue.of(covered(all, filter),
+        open.stream().collect(java.util.stream.Collectors.toMap(ReportStore.OpenLine::customerId, o -> o.open().total())), top));
   }
 
   /** Sales of the orders placed from {@code from} to {@code to} (both included). */
