@@ -58,6 +58,7 @@ public final class Main {
     if (args.contains("--apply-schema")) {
       cassandra = cassandra.withApplySchema(CassandraSettings.ApplySchema.ON);
     }
+    StartGuards.check(config, cassandra);
     HttpSettings http = HttpSettings.fromConfig(config);
     Ports.requireFree(
         List.of(
