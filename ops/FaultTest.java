@@ -132,6 +132,7 @@ public final class FaultTest {
       cassandra = startCassandra("cassandra-1");
       env.put("O2C_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + env.get("O2C_CASSANDRA_CQL_PORT"));
       env.put("O2C_CASSANDRA_APPLY_SCHEMA", "on");
+      env.put("O2C_CASSANDRA_ALLOW_RF1", "on"); // one node: StartGuards refuses one copy otherwise
     } else if (!scenario.equals("server-kill") && !scenario.equals("cassandra-kill")) {
       throw new IllegalArgumentException("unknown scenario " + scenario);
     }

@@ -40,7 +40,8 @@ public final class OpenBalances {
    * The balances in the serialized form of a CQL {@code map<date, decimal>} (native protocol v4
    * and later): an int count, then each key and value as an int length and its bytes; a date is
    * an unsigned int of days with the epoch at 2^31, a decimal an int scale and the unscaled value
-   * as a big-endian two's-complement varint. {@code null} (no map) is no balances.
+   * as a big-endian two's-complement varint. {@code null} (no map) is no balances; other bytes
+   * are the server's data gone wrong ({@link IllegalStateException}).
    */
   public static OpenBalances decode(ByteBuffer bytes) {
     if (bytes == null || !bytes.hasRemaining()) {
@@ -49,7 +50,7 @@ public final class OpenBalances {
     ByteBuffer in = bytes.duplicate();
     int n = in.getInt();
     if (n < 0 || n > in.remaining() / 16) {
-      throw new IllegalArgumentException("not a map<date, decimal>: " + n + " entries in " + in.remaining() + " bytes");
+      throw new IllegalStateException("not a map<date, decimal>: " + n + " entries in " + in.remaining() + " bytes");
     }
     int[] days = new int[n];
     BigDecimal[] values = new BigDecimal[n];
@@ -58,7 +59,7 @@ public final class OpenBalances {
       days[i] = (int) ((in.getInt() & 0xffffffffL) - (1L << 31));
       int length = in.getInt();
       if (length < 5) {
-        throw new IllegalArgumentException("not a decimal of " + length + " bytes");
+        throw new IllegalStateException("not a decimal of " + length + " bytes");
       }
       int scale = in.getInt();
       values[i] = unscaled(in, length - 4, scale);
@@ -81,7 +82,7 @@ public final class OpenBalances {
 
   private static void expect(int length, int expected, String what) {
     if (length != expected) {
-      throw new IllegalArgumentException("not a " + what + " of " + length + " bytes");
+      throw new IllegalStateException("not a " + what + " of " + length + " bytes");
     }
   }
 

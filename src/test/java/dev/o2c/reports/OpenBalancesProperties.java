@@ -60,9 +60,9 @@ class OpenBalancesProperties {
   void bytes_of_another_type_are_refused() {
     ByteBuffer text = TypeCodecs.mapOf(TypeCodecs.TEXT, TypeCodecs.DECIMAL)
         .encode(Map.of("2026-11-30", BigDecimal.ONE), ProtocolVersion.V4);
-    assertThrows(IllegalArgumentException.class, () -> OpenBalances.decode(text));
+    assertThrows(IllegalStateException.class, () -> OpenBalances.decode(text));
     ByteBuffer count = ByteBuffer.allocate(8).putInt(0, 1_000_000);
-    assertThrows(IllegalArgumentException.class, () -> OpenBalances.decode(count));
+    assertThrows(IllegalStateException.class, () -> OpenBalances.decode(count));
   }
 
   private static Map<LocalDate, BigDecimal> toMap(OpenBalances open) {
